@@ -1,0 +1,14 @@
+// The subcommands. Each returns the process exit status (0 ok, 1 usage/input error, 2 --fail-on).
+#pragma once
+
+#include "tcpvet/cli/options.hpp"
+
+namespace tcpvet::cli {
+
+int run_analyze(const Options& options);
+int run_packets(const Options& options);
+int run_conversations(const Options& options);
+int run_ladder(const Options& options);
+int run_live(const Options& options);
+
+}  // namespace tcpvet::cli

@@ -1,0 +1,41 @@
+// The canonical bidirectional 5-tuple: both directions of a conversation map to one key.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <cstring>
+
+#include "tcpvet/packet.hpp"
+
+namespace tcpvet::flow {
+
+struct Endpoint {
+    IpAddress addr{};
+    std::uint16_t port = 0;
+
+    friend bool operator==(const Endpoint&, const Endpoint&) = default;
+};
+
+// Side `a` is the smaller (address, port) pair, so the key is symmetric; 40 bytes, no padding holes.
+struct FlowKey {
+    std::array<std::uint64_t, 2> addr_a{};
+    std::array<std::uint64_t, 2> addr_b{};
+    std::uint16_t port_a = 0;
+    std::uint16_t port_b = 0;
+    std::uint8_t family = 0;
+    std::array<std::uint8_t, 3> pad{};
+
+    friend bool operator==(const FlowKey&, const FlowKey&) = default;
+};
+
+// Builds the key of a packet; `src_is_a` tells which side of the key sent it.
+[[nodiscard]] FlowKey make_flow_key(const IpAddress& src, std::uint16_t src_port, const IpAddress& dst,
+                                    std::uint16_t dst_port, bool& src_is_a) noexcept;
+
+// Symmetric by construction (hashes the canonical key); used by the flow table and thread sharding.
+[[nodiscard]] std::uint64_t hash_flow_key(const FlowKey& key) noexcept;
+
+[[nodiscard]] Endpoint endpoint_a(const FlowKey& key) noexcept;
+[[nodiscard]] Endpoint endpoint_b(const FlowKey& key) noexcept;
+
+}  // namespace tcpvet::flow

@@ -1,0 +1,122 @@
+// The conversation tracker: decoded TCP packets in, per-segment facts and finished conversations out.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <vector>
+
+#include "tcpvet/analysis/sequence_analyzer.hpp"
+#include "tcpvet/flow/conversation.hpp"
+#include "tcpvet/flow/flow_table.hpp"
+#include "tcpvet/flow/half_open.hpp"
+#include "tcpvet/packet.hpp"
+
+namespace tcpvet::flow {
+
+struct TrackerOptions {
+    std::int64_t idle_timeout_ns = 600LL * 1'000'000'000;    // 10 min of capture time
+    std::int64_t closed_linger_ns = 120LL * 1'000'000'000;   // a closed conversation's record is kept this long (2 MSL)
+    std::uint64_t max_records = 4'000'000;      // conversations + half-open attempts held at once
+    std::uint64_t max_conversations = 1'000'000;  // full conversations held at once
+    bool compact_half_open = true;  // keep handshake-only attempts in the compact form
+};
+
+// What the tracker says about one TCP segment.
+struct SegmentInfo {
+    std::uint32_t stream = 0;
+    std::uint8_t side = 0;  // 0: sent by the originator, 1: by the responder
+    analysis::SegmentAnalysis analysis{};
+    std::array<TcpState, 2> state_after{};  // [originator, responder]
+    const Conversation* conversation = nullptr;  // null while the flow is a compact half-open record
+};
+
+// Counts of what the tracker dropped or evicted, by reason (shown in every report).
+struct TrackerStats {
+    std::uint64_t conversations = 0;      // full conversations created
+    std::uint64_t half_open_created = 0;  // attempts that started compact
+    std::uint64_t promoted = 0;           // compact attempts that became full conversations
+    std::uint64_t half_open_ended = 0;    // compact attempts finished as such
+    std::uint64_t ended_idle_timeout = 0;
+    std::uint64_t ended_closed = 0;
+    std::uint64_t ended_port_reuse = 0;
+    std::uint64_t evicted_record_cap = 0;
+    std::uint64_t evicted_conversation_cap = 0;
+    std::uint64_t resumed = 0;
+    std::uint64_t peak_records = 0;
+    std::uint64_t peak_conversations = 0;
+    std::uint64_t peak_memory_bytes = 0;  // table + slabs at their largest
+};
+
+// Receives the tracker's output. Called from inside Tracker::process/finish, in capture order.
+class TrackerObserver {
+public:
+    virtual ~TrackerObserver() = default;
+    virtual void on_segment(const DecodedPacket& /*packet*/, const SegmentInfo& /*info*/) {}
+    // A finished conversation, judged. The reference is valid only during the call.
+    virtual void on_conversation_end(const Conversation& /*conversation*/) {}
+    // A compact attempt that ended without promotion; `materialized` is its rebuilt conversation
+    // when wants_half_open_conversation() said yes, else null.
+    virtual void on_half_open_end(const HalfOpen& /*attempt*/, const Conversation* /*materialized*/) {}
+    // Whether a finished half-open attempt should be rebuilt as a full Conversation (costly in floods).
+    virtual bool wants_half_open_conversation() { return true; }
+};
+
+class Tracker {
+public:
+    explicit Tracker(TrackerOptions options, TrackerObserver& observer);
+    ~Tracker();
+    Tracker(const Tracker&) = delete;
+    Tracker& operator=(const Tracker&) = delete;
+
+    // Tracks one decoded packet of class tcp. Non-TCP packets must not be passed.
+    void process(const DecodedPacket& packet);
+
+    // Ends every conversation still held (end of capture), in stream order.
+    void finish();
+
+    [[nodiscard]] const TrackerStats& stats() const noexcept { return m_stats; }
+    [[nodiscard]] std::uint32_t streams() const noexcept { return m_next_stream; }
+    [[nodiscard]] std::size_t open_records() const noexcept { return m_table.size(); }
+
+private:
+    struct Slab;  // tombstones of ended conversations, consulted only when a new flow starts
+    struct Lookup;
+
+    Lookup find(const DecodedPacket& packet);
+    void handle_new_flow(const DecodedPacket& packet, const Lookup& where);
+    void start_half_open(const DecodedPacket& packet, const Lookup& where, std::uint32_t stream,
+                         std::uint32_t reused_from);
+    void handle_half_open(const DecodedPacket& packet, const Lookup& where, RecordHandle handle);
+    void handle_conversation(const DecodedPacket& packet, const Lookup& where, RecordHandle handle);
+    RecordHandle start_conversation(const DecodedPacket& packet, const Lookup& where, std::uint32_t stream,
+                                    std::uint32_t reused_from);
+    RecordHandle promote(RecordHandle half_open_handle, std::uint64_t hash);
+    void rebuild_from_half_open(const HalfOpen& attempt, Conversation& conversation);
+    void track_segment(Conversation& conversation, unsigned side, const DecodedPacket& packet, SegmentInfo& info);
+    void end_conversation(RecordHandle handle, std::uint64_t hash, analysis::EndReason reason);
+    void end_half_open(RecordHandle handle, std::uint64_t hash, analysis::EndReason reason);
+    void remember(const Conversation& conversation);
+    void sweep(std::int64_t now_ns);
+    void make_room(std::int64_t now_ns);
+    void note_memory();
+
+    TrackerOptions m_options;
+    TrackerObserver& m_observer;
+    FlowTable m_table;
+    std::vector<Conversation> m_conversations;
+    std::vector<RecordHandle> m_free_conversations;
+    std::vector<HalfOpen> m_half_open;
+    std::vector<RecordHandle> m_free_half_open;
+    std::unique_ptr<Slab> m_tombs;
+    std::uint64_t m_live_conversations = 0;
+    std::uint64_t m_live_half_open = 0;
+    std::uint32_t m_next_stream = 0;
+    std::int64_t m_next_sweep_ns = std::numeric_limits<std::int64_t>::min();
+    std::int64_t m_now_ns = 0;
+    TrackerStats m_stats{};
+    Conversation m_scratch{};  // rebuilt half-open attempts are handed out from here
+};
+
+}  // namespace tcpvet::flow

@@ -1,0 +1,29 @@
+// Small text formatters shared by every reporter (addresses, times, flags, durations).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "tcpvet/flow/flow_key.hpp"
+#include "tcpvet/packet.hpp"
+
+namespace tcpvet::report {
+
+// "192.0.2.1" or "2001:db8::1".
+[[nodiscard]] std::string format_address(const IpAddress& address);
+// "192.0.2.1:80" or "[2001:db8::1]:80".
+[[nodiscard]] std::string format_endpoint(const flow::Endpoint& endpoint);
+// RFC 3339 UTC with nanoseconds: "2026-01-01T00:00:00.123456789Z".
+[[nodiscard]] std::string format_rfc3339(std::int64_t ts_ns);
+// Epoch seconds as a JSON-friendly double (microsecond-exact for current dates).
+[[nodiscard]] double epoch_seconds(std::int64_t ts_ns) noexcept;
+// "0.001234" seconds with 6 decimals.
+[[nodiscard]] std::string format_seconds(std::int64_t duration_ns);
+// Human duration: "850 ms", "12.3 s", "5 min 3 s", "2 h 5 min".
+[[nodiscard]] std::string format_duration(std::int64_t duration_ns);
+// "SYN,ACK" (tcp_flag bits in wire order, CWR..FIN plus AE).
+[[nodiscard]] std::string format_flags(std::uint16_t flags);
+// "1.5 KiB"-style byte counts.
+[[nodiscard]] std::string format_bytes(std::uint64_t bytes);
+
+}  // namespace tcpvet::report

@@ -1,0 +1,76 @@
+// Collects finished conversations for the final report, or streams them as NDJSON records.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "tcpvet/analysis/verdicts.hpp"
+#include "tcpvet/flow/tracker.hpp"
+
+namespace tcpvet::report {
+
+// One line of the conversation table, rendered from a finished conversation.
+struct ConversationRow {
+    std::uint32_t stream = 0;
+    std::string originator;
+    std::string responder;
+    std::int64_t start_ns = 0;
+    std::int64_t duration_ns = 0;
+    std::array<std::uint64_t, 2> packets{};
+    std::array<std::uint64_t, 2> bytes{};
+    std::string handshake;
+    std::string teardown;
+    std::string conn_state;
+    bool nonconformant = false;
+};
+
+struct VerdictCounts {
+    std::map<std::string, std::uint64_t> handshake;
+    std::map<std::string, std::uint64_t> teardown;
+    std::map<std::string, std::uint64_t> conn_state;
+    std::map<std::string, std::uint64_t> findings;
+};
+
+enum class CollectMode : std::uint8_t {
+    rows,    // text tables
+    json,    // one JSON document at the end
+    ndjson,  // stream each conversation as it ends
+};
+
+class ReportCollector : public flow::TrackerObserver {
+public:
+    // `ndjson_out` is required for CollectMode::ndjson. Half-open attempts beyond
+    // `half_open_list_limit` are counted, not listed (a flood would otherwise flood the report).
+    ReportCollector(CollectMode mode, std::ostream* ndjson_out, std::uint64_t half_open_list_limit);
+
+    void on_conversation_end(const flow::Conversation& conversation) override;
+    void on_half_open_end(const flow::HalfOpen& attempt, const flow::Conversation* materialized) override;
+    bool wants_half_open_conversation() override;
+
+    // Rows or JSON strings in stream order.
+    [[nodiscard]] std::vector<ConversationRow> sorted_rows();
+    [[nodiscard]] std::vector<std::string> sorted_json();
+    [[nodiscard]] const VerdictCounts& counts() const noexcept { return m_counts; }
+    [[nodiscard]] std::uint64_t conversations() const noexcept { return m_conversations; }
+    [[nodiscard]] std::uint64_t half_open_unlisted() const noexcept { return m_half_open_unlisted; }
+
+private:
+    CollectMode m_mode;
+    std::ostream* m_out;
+    std::uint64_t m_half_open_limit;
+    std::uint64_t m_half_open_listed = 0;
+    std::uint64_t m_half_open_unlisted = 0;
+    std::uint64_t m_conversations = 0;
+    VerdictCounts m_counts;
+    std::vector<ConversationRow> m_rows;
+    std::vector<std::pair<std::uint32_t, std::string>> m_json;
+};
+
+// Builds the table row of a conversation.
+[[nodiscard]] ConversationRow make_row(const flow::Conversation& conversation);
+
+}  // namespace tcpvet::report

@@ -1,0 +1,27 @@
+// Text renderings for people: capture summary, conversation table, verdict counts, packet lines.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "tcpvet/flow/tracker.hpp"
+#include "tcpvet/pipeline.hpp"
+#include "tcpvet/report/report_collector.hpp"
+
+namespace tcpvet::report {
+
+struct TextStyle {
+    bool color = false;
+    unsigned width = 80;
+};
+
+[[nodiscard]] std::string render_capture_summary(const std::vector<std::string>& inputs, const PipelineResult& result,
+                                                 const TextStyle& style);
+[[nodiscard]] std::string render_tracker_summary(const PipelineResult& result, std::uint64_t half_open_unlisted);
+[[nodiscard]] std::string render_conversation_table(const std::vector<ConversationRow>& rows, const TextStyle& style);
+[[nodiscard]] std::string render_verdict_counts(const VerdictCounts& counts, const TextStyle& style);
+// One `tcpvet packets` line: frame, time, stream, endpoints, flags, seq/ack (raw and relative), len, win, options, analysis.
+[[nodiscard]] std::string render_packet_line(const DecodedPacket& packet, const flow::SegmentInfo& info,
+                                             std::int64_t first_ts_ns, const TextStyle& style);
+
+}  // namespace tcpvet::report

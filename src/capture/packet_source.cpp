@@ -1,0 +1,533 @@
+// libpcap packet source: capture files read in order as one stream (pcap, pcap-ns, pcapng, stdin) or a live device.
+#include "tcpvet/capture/packet_source.hpp"
+
+#include <grp.h>
+#include <pcap/pcap.h>
+#include <pwd.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <span>
+#include <utility>
+
+namespace tcpvet::capture {
+namespace {
+
+constexpr std::int64_t k_ns_per_s = 1'000'000'000;
+constexpr std::int64_t k_ns_per_us = 1'000;
+
+struct Input {
+    std::string path;
+    bool is_stdin = false;
+    bool is_memory = false;  // SourceOptions::memory, read through fmemopen
+    std::uint64_t size = 0;  // st_size of a regular file, else 0
+};
+
+std::string display_name(const Input& input) { return input.is_stdin ? std::string("stdin") : input.path; }
+
+std::string errno_text(int err) { return std::strerror(err); }
+
+bool starts_with(const char* text, const char* prefix) {
+    return std::strncmp(text, prefix, std::strlen(prefix)) == 0;
+}
+
+// The text tcpdump prints for a pcap_activate() result: the generic codes carry their detail in
+// pcap_geterr(), the specific ones get the status name plus the detail when there is one.
+std::string activate_message(pcap_t* handle, int status) {
+    const char* detail = pcap_geterr(handle);
+    const bool has_detail = detail != nullptr && detail[0] != '\0';
+    if ((status == PCAP_ERROR || status == PCAP_WARNING) && has_detail) {
+        return detail;
+    }
+    std::string message = pcap_statustostr(status);
+    if (has_detail) {
+        message += " (";
+        message += detail;
+        message += ')';
+    }
+    return message;
+}
+
+}  // namespace
+
+struct PacketSource::Impl {
+    SourceOptions options;
+    std::vector<Input> inputs;
+    std::size_t current = 0;  // index into `inputs` of the open file
+
+    pcap_t* handle = nullptr;
+    std::atomic<pcap_t*> live_handle{nullptr};  // what interrupt() may break; null unless live
+    pcap_dumper_t* dumper = nullptr;
+    FILE* file = nullptr;   // pcap_file(handle) for files
+    bool seekable = false;  // ftell works on `file` (not a pipe)
+    bool nano = true;       // timestamps of `handle` are in nanoseconds
+    int link_type = 0;
+
+    std::uint64_t frames = 0;
+    std::uint64_t bytes_total = 0;
+    std::uint64_t bytes_before = 0;   // bytes of the inputs already read to their end
+    std::uint64_t record_offset = 0;  // where the next record starts in the open file
+
+    // -Z: resolved before the device is opened, applied after it (and the dump file) are.
+    bool drop_privileges = false;
+    std::string drop_user;
+    uid_t drop_uid = 0;
+    gid_t drop_gid = 0;
+
+    std::atomic<bool> interrupted{false};
+    bool opened = false;
+    bool done = false;
+    bool failed = false;
+    bool live = false;
+    std::string error;
+    std::vector<std::string> warnings;
+    LiveDropStats final_stats{};
+
+    bool fail(std::string message) {
+        error = std::move(message);
+        failed = true;
+        done = true;
+        return false;
+    }
+
+    bool open_files();
+    bool open_memory();
+    bool open_input(std::size_t index);
+    bool apply_filter(const std::string& where);
+    bool open_live();
+    bool resolve_user(const std::string& user);
+    bool drop_to_user();
+    bool next_file(RawFrame& frame);
+    bool next_live(RawFrame& frame);
+    void fill(RawFrame& frame, const pcap_pkthdr& header, const u_char* data) noexcept;
+    void close_handle() noexcept;
+    [[nodiscard]] LiveDropStats read_live_stats() const noexcept;
+};
+
+bool PacketSource::Impl::open_files() {
+    bool stdin_seen = false;
+    inputs.reserve(options.files.size());
+    for (const std::string& path : options.files) {
+        Input input;
+        input.path = path;
+        input.is_stdin = path == "-";
+        struct stat st {};
+        if (input.is_stdin) {
+            if (stdin_seen) {
+                return fail("-: standard input given more than once");
+            }
+            stdin_seen = true;
+            // `tcpvet - < big.pcap` still gets a size for the progress bar.
+            if (::fstat(STDIN_FILENO, &st) == 0 && S_ISREG(st.st_mode)) {
+                input.size = static_cast<std::uint64_t>(st.st_size);
+            }
+        } else {
+            // Check every file up front: a typo in the last name should not cost a long read first.
+            if (::stat(path.c_str(), &st) != 0) {
+                return fail(path + ": " + errno_text(errno));
+            }
+            if (S_ISDIR(st.st_mode)) {
+                return fail(path + ": is a directory, not a capture file");
+            }
+            if (S_ISREG(st.st_mode)) {
+                input.size = static_cast<std::uint64_t>(st.st_size);
+            }
+        }
+        bytes_total += input.size;
+        inputs.push_back(std::move(input));
+    }
+    return open_input(0);
+}
+
+bool PacketSource::Impl::open_memory() {
+    Input input;
+    input.path = "memory";
+    input.is_memory = true;
+    input.size = options.memory.size();
+    bytes_total = input.size;
+    inputs.push_back(std::move(input));
+    return open_input(0);
+}
+
+namespace {
+// fmemopen in read mode never writes to the buffer; its prototype just predates const.
+FILE* open_memory_file(Bytes memory) {
+    return ::fmemopen(const_cast<std::byte*>(memory.data()), memory.size(), "rb");
+}
+}  // namespace
+
+bool PacketSource::Impl::open_input(std::size_t index) {
+    current = index;
+    const Input& input = inputs[index];
+    const std::string name = display_name(input);
+
+    // We open the FILE ourselves so the messages and the empty-file check are ours; libpcap's
+    // own open would say "truncated dump file; tried to read 4 file header bytes" for 0 bytes.
+    FILE* fp = input.is_stdin    ? stdin
+               : input.is_memory ? open_memory_file(options.memory)
+                                 : std::fopen(input.path.c_str(), "rb");
+    if (fp == nullptr) {
+        return fail(name + ": " + errno_text(errno));
+    }
+    struct stat st {};
+    if (::fstat(::fileno(fp), &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0) {
+        if (fp != stdin) {
+            std::fclose(fp);
+        }
+        return fail(name + ": file is empty (0 bytes), not a capture file");
+    }
+
+    char errbuf[PCAP_ERRBUF_SIZE];
+    errbuf[0] = '\0';
+    // NANO precision: pcap-ns and pcapng keep their nanoseconds, microsecond files are scaled up.
+    pcap_t* p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO, errbuf);
+    if (p == nullptr) {
+        // pcap_fopen_offline leaves the FILE open on failure (pcap_open_offline would close it).
+        if (fp != stdin) {
+            std::fclose(fp);
+        }
+        if (starts_with(errbuf, "error reading dump file")) {
+            return fail(name + ": " + errbuf);
+        }
+        if (std::strstr(errbuf, "file header bytes, only got 0") != nullptr) {
+            return fail(name + ": input is empty, not a capture file");  // an empty pipe
+        }
+        return fail(name + ": not a capture file: " + errbuf);
+    }
+    handle = p;
+    file = pcap_file(p);
+    nano = pcap_get_tstamp_precision(p) == PCAP_TSTAMP_PRECISION_NANO;
+    link_type = pcap_datalink(p);
+    const long offset = file != nullptr ? std::ftell(file) : -1L;
+    seekable = offset >= 0;
+    record_offset = seekable ? static_cast<std::uint64_t>(offset) : 0;
+    return apply_filter(name);
+}
+
+bool PacketSource::Impl::apply_filter(const std::string& where) {
+    if (options.bpf_filter.empty()) {
+        return true;
+    }
+    // Compiled per handle: each file may have another link type. The netmask only matters for
+    // "ip broadcast", which is then refused, as tcpdump does on files.
+    bpf_program program{};
+    if (pcap_compile(handle, &program, options.bpf_filter.c_str(), 1, PCAP_NETMASK_UNKNOWN) != 0) {
+        return fail(where + ": bad capture filter \"" + options.bpf_filter + "\": " + pcap_geterr(handle));
+    }
+    const int status = pcap_setfilter(handle, &program);
+    pcap_freecode(&program);
+    if (status != 0) {
+        return fail(where + ": cannot apply capture filter \"" + options.bpf_filter + "\": " + pcap_geterr(handle));
+    }
+    return true;
+}
+
+bool PacketSource::Impl::resolve_user(const std::string& user) {
+    errno = 0;
+    const passwd* entry = ::getpwnam(user.c_str());
+    if (entry == nullptr) {
+        const int err = errno;
+        std::string message = "-Z " + user + ": unknown user";
+        if (err != 0 && err != ENOENT && err != ESRCH) {
+            message += " (" + errno_text(err) + ")";
+        }
+        return fail(message);
+    }
+    drop_privileges = true;
+    drop_user = entry->pw_name;
+    drop_uid = entry->pw_uid;
+    drop_gid = entry->pw_gid;
+    return true;
+}
+
+// As tcpdump's droproot(): supplementary groups first, then the group, then the user, since
+// after setuid the process may no longer change its groups.
+bool PacketSource::Impl::drop_to_user() {
+    if (::initgroups(drop_user.c_str(), drop_gid) != 0 || ::setgid(drop_gid) != 0 || ::setuid(drop_uid) != 0) {
+        return fail("-Z " + drop_user + ": cannot change to that user: " + errno_text(errno));
+    }
+    return true;
+}
+
+bool PacketSource::Impl::open_live() {
+    live = true;
+    const LiveOptions& opts = options.live;
+    const std::string& name = opts.interface;
+    if (!opts.drop_to_user.empty() && !resolve_user(opts.drop_to_user)) {
+        return false;  // before touching the device or creating the -w file
+    }
+
+    char errbuf[PCAP_ERRBUF_SIZE];
+    errbuf[0] = '\0';
+    pcap_t* p = pcap_create(name.c_str(), errbuf);
+    if (p == nullptr) {
+        return fail(name + ": " + errbuf);
+    }
+    handle = p;
+    pcap_set_snaplen(p, opts.snaplen);
+    pcap_set_promisc(p, opts.promiscuous ? 1 : 0);
+    // The timeout makes pcap_next_ex() return 0 now and then, so interrupt() and --duration are
+    // noticed even on an idle link; immediate mode delivers each packet as it arrives.
+    pcap_set_timeout(p, opts.buffer_timeout_ms);
+    pcap_set_immediate_mode(p, 1);
+    // Best effort: where the device cannot give nanoseconds libpcap keeps microseconds.
+    (void)pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_NANO);
+
+    const int status = pcap_activate(p);
+    if (status < 0) {
+        return fail(name + ": " + activate_message(p, status));
+    }
+    if (status > 0) {
+        warnings.push_back(name + ": warning: " + activate_message(p, status));
+    }
+    nano = pcap_get_tstamp_precision(p) == PCAP_TSTAMP_PRECISION_NANO;
+    link_type = pcap_datalink(p);
+    if (!apply_filter(name)) {
+        return false;
+    }
+    if (!opts.write_path.empty()) {
+        // The dump file takes the handle's precision: with nanoseconds it is a pcap-ns file.
+        dumper = pcap_dump_open(p, opts.write_path.c_str());
+        if (dumper == nullptr) {
+            return fail(opts.write_path + ": " + pcap_geterr(p));
+        }
+    }
+    if (drop_privileges && !drop_to_user()) {
+        return false;
+    }
+    inputs.push_back(Input{name, false, 0});
+    live_handle.store(p);
+    return true;
+}
+
+void PacketSource::Impl::fill(RawFrame& frame, const pcap_pkthdr& header, const u_char* data) noexcept {
+    // Frames are numbered as libpcap delivers them. With a BPF filter, libpcap hands over only
+    // matching frames, so the numbers are those of the filtered stream (unlike tshark -Y, which
+    // keeps the file's numbering; tshark -f cannot filter a file at all).
+    frame.frame = ++frames;
+    const auto sub = static_cast<std::int64_t>(header.ts.tv_usec);  // ns when `nano`
+    frame.ts_ns = static_cast<std::int64_t>(header.ts.tv_sec) * k_ns_per_s + (nano ? sub : sub * k_ns_per_us);
+    frame.caplen = header.caplen;
+    frame.wire_len = header.len;
+    frame.link_type = link_type;
+    frame.input_index = current;
+    // A view into libpcap's buffer, valid until the next pcap_next_ex(): no copy per packet.
+    frame.data = std::as_bytes(std::span<const u_char>(data, header.caplen));
+}
+
+bool PacketSource::Impl::next_file(RawFrame& frame) {
+    for (;;) {
+        if (interrupted.load(std::memory_order_relaxed)) {
+            done = true;
+            return false;
+        }
+        // Where this record starts, for the error message and the progress bar. glibc answers
+        // ftell from its buffer state without a system call on a regular file.
+        if (seekable) {
+            const long offset = std::ftell(file);
+            if (offset >= 0) {
+                record_offset = static_cast<std::uint64_t>(offset);
+            }
+        }
+        pcap_pkthdr* header = nullptr;
+        const u_char* data = nullptr;
+        const int status = pcap_next_ex(handle, &header, &data);
+        if (status == 1) {
+            fill(frame, *header, data);
+            return true;
+        }
+        if (status == PCAP_ERROR_BREAK) {  // the end of this file
+            bytes_before += seekable ? record_offset : 0;
+            close_handle();
+            if (current + 1 >= inputs.size()) {
+                done = true;
+                return false;
+            }
+            if (!open_input(current + 1)) {
+                return false;
+            }
+            continue;
+        }
+        // A cut record, a caplen beyond the maximum, an unreadable pcapng block: stop here, and
+        // say where, numbering the record as it would have been numbered.
+        std::string message = display_name(inputs[current]) + ": packet " + std::to_string(frames + 1);
+        if (seekable) {
+            message += " (byte offset " + std::to_string(record_offset) + ")";
+        }
+        message += ": ";
+        message += pcap_geterr(handle);
+        return fail(std::move(message));
+    }
+}
+
+bool PacketSource::Impl::next_live(RawFrame& frame) {
+    for (;;) {
+        if (interrupted.load(std::memory_order_relaxed)) {
+            done = true;
+            return false;
+        }
+        pcap_pkthdr* header = nullptr;
+        const u_char* data = nullptr;
+        const int status = pcap_next_ex(handle, &header, &data);
+        if (status == 1) {
+            fill(frame, *header, data);
+            if (dumper != nullptr) {
+                // pcap_dump's first parameter is the dumper passed as the pcap_handler user pointer.
+                pcap_dump(reinterpret_cast<u_char*>(dumper), header, data);
+            }
+            return true;
+        }
+        if (status == 0) {  // read timeout: nothing arrived; a cheap moment to push the dump out
+            if (dumper != nullptr) {
+                (void)pcap_dump_flush(dumper);
+            }
+            continue;
+        }
+        if (status == PCAP_ERROR_BREAK) {  // pcap_breakloop() from interrupt()
+            done = true;
+            return false;
+        }
+        return fail(options.live.interface + ": " + pcap_geterr(handle));  // e.g. the device went away
+    }
+}
+
+LiveDropStats PacketSource::Impl::read_live_stats() const noexcept {
+    LiveDropStats out{};
+    if (!live || handle == nullptr) {
+        return final_stats;
+    }
+    pcap_stat st{};
+    if (pcap_stats(handle, &st) == 0) {
+        out.received = st.ps_recv;
+        out.dropped_by_kernel = st.ps_drop;
+        out.dropped_by_interface = st.ps_ifdrop;
+    }
+    return out;
+}
+
+void PacketSource::Impl::close_handle() noexcept {
+    if (dumper != nullptr) {
+        (void)pcap_dump_flush(dumper);
+        pcap_dump_close(dumper);
+        dumper = nullptr;
+    }
+    if (handle != nullptr) {
+        if (live) {
+            final_stats = read_live_stats();
+            // interrupt() must not reach a closed handle.
+            live_handle.store(nullptr);
+        }
+        pcap_close(handle);  // also fcloses the FILE of a file (stdin included)
+        handle = nullptr;
+        file = nullptr;
+    }
+}
+
+PacketSource::PacketSource(SourceOptions options) : m_impl(std::make_unique<Impl>()) {
+    m_impl->options = std::move(options);
+}
+
+PacketSource::~PacketSource() { close(); }
+
+bool PacketSource::open() {
+    Impl& impl = *m_impl;
+    if (impl.opened) {
+        return !impl.failed;
+    }
+    impl.opened = true;
+    if (!impl.options.files.empty()) {
+        return impl.open_files();
+    }
+    if (!impl.options.memory.empty()) {
+        return impl.open_memory();
+    }
+    if (!impl.options.live.interface.empty()) {
+        return impl.open_live();
+    }
+    return impl.fail("no input: give capture files or an interface");
+}
+
+bool PacketSource::next(RawFrame& frame) {
+    Impl& impl = *m_impl;
+    if (impl.done) {
+        return false;
+    }
+    if (!impl.opened || impl.handle == nullptr) {
+        return impl.fail("next() called on a packet source that is not open");
+    }
+    return impl.live ? impl.next_live(frame) : impl.next_file(frame);
+}
+
+void PacketSource::interrupt() noexcept {
+    // Only an atomic store and pcap_breakloop (which writes to an eventfd on Linux): nothing
+    // that allocates or locks, so this may run in a signal handler.
+    m_impl->interrupted.store(true, std::memory_order_relaxed);
+    if (pcap_t* p = m_impl->live_handle.load(); p != nullptr) {
+        pcap_breakloop(p);
+    }
+}
+
+void PacketSource::close() noexcept {
+    m_impl->close_handle();
+    m_impl->done = true;
+}
+
+bool PacketSource::failed() const noexcept { return m_impl->failed; }
+
+const std::string& PacketSource::error() const noexcept { return m_impl->error; }
+
+ReadProgress PacketSource::progress() const noexcept {
+    const Impl& impl = *m_impl;
+    ReadProgress out;
+    out.input_count = impl.inputs.size();
+    out.input_index = impl.current;
+    out.bytes_total = impl.bytes_total;
+    out.bytes_done = impl.bytes_before;
+    if (impl.handle != nullptr && !impl.live && impl.seekable) {
+        out.bytes_done += impl.record_offset;
+    }
+    return out;
+}
+
+LiveDropStats PacketSource::live_drop_stats() const noexcept { return m_impl->read_live_stats(); }
+
+bool PacketSource::is_live() const noexcept {
+    return m_impl->live || (m_impl->options.files.empty() && !m_impl->options.live.interface.empty());
+}
+
+const std::vector<std::string>& PacketSource::warnings() const noexcept { return m_impl->warnings; }
+
+std::vector<InterfaceInfo> list_interfaces(std::string& error) {
+    std::vector<InterfaceInfo> out;
+    pcap_if_t* devices = nullptr;
+    char errbuf[PCAP_ERRBUF_SIZE];
+    errbuf[0] = '\0';
+    if (pcap_findalldevs(&devices, errbuf) != 0) {
+        error = errbuf;
+        return out;
+    }
+    for (const pcap_if_t* device = devices; device != nullptr; device = device->next) {
+        InterfaceInfo info;
+        info.name = device->name;
+        info.description = device->description != nullptr ? device->description : "";
+        info.loopback = (device->flags & PCAP_IF_LOOPBACK) != 0;
+        info.up = (device->flags & PCAP_IF_UP) != 0;
+        out.push_back(std::move(info));
+    }
+    pcap_freealldevs(devices);
+    return out;
+}
+
+std::string link_type_name(int link_type) {
+    if (const char* name = pcap_datalink_val_to_name(link_type); name != nullptr) {
+        return name;
+    }
+    return "DLT_" + std::to_string(link_type);
+}
+
+}  // namespace tcpvet::capture

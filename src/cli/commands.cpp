@@ -1,0 +1,421 @@
+// The subcommands: open input, run the pipeline with the right observer, render, choose the exit status.
+#include "tcpvet/cli/commands.hpp"
+
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+#include "tcpvet/capture/progress.hpp"
+#include "tcpvet/pipeline.hpp"
+#include "tcpvet/report/format.hpp"
+#include "tcpvet/report/json_report.hpp"
+#include "tcpvet/report/ladder.hpp"
+#include "tcpvet/report/report_collector.hpp"
+#include "tcpvet/report/text_report.hpp"
+
+namespace tcpvet::cli {
+namespace {
+
+using nlohmann::json;
+
+constexpr int k_exit_ok = 0;
+constexpr int k_exit_error = 1;
+
+void print_error(const std::string& line) { std::cerr << "tcpvet: " << line << '\n'; }
+
+// Where a command writes: stdout or -o FILE, with a large buffer so line output is cheap.
+class Output {
+public:
+    bool open(const Options& options) {
+        if (options.output.empty() || options.output == "-") {
+            m_stream = &std::cout;
+            m_tty = isatty(STDOUT_FILENO) != 0;
+            return true;
+        }
+        m_file.rdbuf()->pubsetbuf(m_buffer.data(), static_cast<std::streamsize>(m_buffer.size()));
+        m_file.open(options.output, std::ios::out | std::ios::trunc | std::ios::binary);
+        if (!m_file) {
+            print_error(options.output + ": cannot open for writing");
+            return false;
+        }
+        m_stream = &m_file;
+        return true;
+    }
+    std::ostream& stream() { return *m_stream; }
+    [[nodiscard]] bool is_tty() const noexcept { return m_tty; }
+    bool finish() {
+        m_stream->flush();
+        if (!*m_stream) {
+            print_error("error writing output");
+            return false;
+        }
+        return true;
+    }
+
+private:
+    std::array<char, 1 << 16> m_buffer{};
+    std::ofstream m_file;
+    std::ostream* m_stream = &std::cout;
+    bool m_tty = false;
+};
+
+bool use_color(const Options& options, const Output& output) {
+    switch (options.color) {
+    case ColorMode::always: return true;
+    case ColorMode::never: return false;
+    case ColorMode::automatic: {
+        const char* no_color = std::getenv("NO_COLOR");
+        return output.is_tty() && (no_color == nullptr || no_color[0] == '\0');
+    }
+    }
+    return false;
+}
+
+unsigned terminal_width(const Output& output) {
+    if (const char* columns = std::getenv("COLUMNS"); columns != nullptr) {
+        const long value = std::strtol(columns, nullptr, 10);
+        if (value >= 40 && value <= 1000) return static_cast<unsigned>(value);
+    }
+    winsize size{};
+    if (output.is_tty() && ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col >= 40) return size.ws_col;
+    return 80;
+}
+
+report::TextStyle text_style(const Options& options, const Output& output) {
+    return report::TextStyle{use_color(options, output), terminal_width(output)};
+}
+
+flow::TrackerOptions tracker_options(const Options& options) {
+    flow::TrackerOptions tracker;
+    tracker.idle_timeout_ns = static_cast<std::int64_t>(options.idle_timeout_s * 1e9);
+    tracker.closed_linger_ns = static_cast<std::int64_t>(options.closed_linger_s * 1e9);
+    tracker.max_records = options.max_flows;
+    tracker.max_conversations = options.max_conversations;
+    return tracker;
+}
+
+PipelineOptions pipeline_options(const Options& options) {
+    PipelineOptions pipeline;
+    pipeline.tracker = tracker_options(options);
+    pipeline.progress_bar = !options.quiet && capture::ProgressBar::stderr_is_terminal();
+    pipeline.max_packets = options.count;
+    return pipeline;
+}
+
+capture::SourceOptions source_options(const Options& options) {
+    capture::SourceOptions source;
+    source.files = options.inputs;
+    source.bpf_filter = options.filter;
+    source.live = options.live;
+    return source;
+}
+
+report::CollectMode collect_mode(OutputFormat format) {
+    switch (format) {
+    case OutputFormat::text: return report::CollectMode::rows;
+    case OutputFormat::json: return report::CollectMode::json;
+    case OutputFormat::ndjson: return report::CollectMode::ndjson;
+    }
+    return report::CollectMode::rows;
+}
+
+json tool_json() { return json{{"name", "tcpvet"}, {"version", TCPVET_VERSION}}; }
+
+json verdicts_json(const report::VerdictCounts& counts) {
+    return json{{"handshake", counts.handshake},
+                {"teardown", counts.teardown},
+                {"conn_state", counts.conn_state},
+                {"findings", counts.findings}};
+}
+
+json summary_json(const Options& options, const PipelineResult& result, report::ReportCollector& collector) {
+    return json{{"schema_version", report::k_schema_version},
+                {"tool", tool_json()},
+                {"command", options.command},
+                {"inputs", options.inputs},
+                {"filter", options.filter.empty() ? json(nullptr) : json(options.filter)},
+                {"capture", report::capture_json(result.capture)},
+                {"tracker", report::tracker_json(result.tracker, tracker_options(options))},
+                {"summary", json{{"conversations", result.streams},
+                                 {"half_open_unlisted", collector.half_open_unlisted()},
+                                 {"verdicts", verdicts_json(collector.counts())}}},
+                {"anomalies", json::array()},
+                {"error", result.failed ? json(result.error) : json(nullptr)}};
+}
+
+// The full JSON document, streamed: the conversations are pre-rendered strings, spliced in.
+void write_json_report(std::ostream& out, const Options& options, const PipelineResult& result,
+                       report::ReportCollector& collector) {
+    json head = summary_json(options, result, collector);
+    std::string text = head.dump();
+    text.pop_back();  // the closing brace; conversations go last
+    out << text << ",\"conversations\":[";
+    bool first = true;
+    for (const std::string& conversation : collector.sorted_json()) {
+        if (!first) out << ',';
+        first = false;
+        out << conversation;
+    }
+    out << "]}\n";
+}
+
+int finish_status(const PipelineResult& result, Output& output) {
+    const bool written = output.finish();
+    if (result.failed) {
+        print_error(result.error);
+        return k_exit_error;
+    }
+    return written ? k_exit_ok : k_exit_error;
+}
+
+bool open_source(capture::PacketSource& source) {
+    if (source.open()) return true;
+    print_error(source.error());
+    return false;
+}
+
+// Prints each TCP segment as it is tracked: a text line, or one JSON object per line.
+class SegmentPrinter : public flow::TrackerObserver {
+public:
+    SegmentPrinter(std::ostream& out, OutputFormat format, report::TextStyle style)
+        : m_out(out), m_format(format), m_style(style) {}
+    void on_segment(const DecodedPacket& packet, const flow::SegmentInfo& info) override {
+        if (m_first_ts == flow::k_no_time) m_first_ts = packet.ts_ns;
+        switch (m_format) {
+        case OutputFormat::text: m_out << report::render_packet_line(packet, info, m_first_ts, m_style) << '\n'; break;
+        case OutputFormat::ndjson: m_out << report::segment_json(packet, info).dump() << '\n'; break;
+        case OutputFormat::json:
+            m_out << (m_count == 0 ? "" : ",") << report::segment_json(packet, info).dump();
+            break;
+        }
+        ++m_count;
+    }
+    bool wants_half_open_conversation() override { return false; }
+
+private:
+    std::ostream& m_out;
+    OutputFormat m_format;
+    report::TextStyle m_style;
+    std::int64_t m_first_ts = flow::k_no_time;
+    std::uint64_t m_count = 0;
+};
+
+// Live capture: SIGINT/SIGTERM stop the loop; the final report still prints.
+std::atomic<bool> g_stop{false};
+capture::PacketSource* g_live_source = nullptr;
+
+extern "C" void on_stop_signal(int /*signal*/) {
+    g_stop.store(true);
+    if (g_live_source != nullptr) g_live_source->interrupt();
+}
+
+}  // namespace
+
+int run_analyze(const Options& options) {
+    Output output;
+    if (!output.open(options)) return k_exit_error;
+    capture::PacketSource source(source_options(options));
+    if (!open_source(source)) return k_exit_error;
+    report::ReportCollector collector(collect_mode(options.format), &output.stream(), options.half_open_list_limit);
+    const PipelineResult result = run_pipeline(source, pipeline_options(options), collector);
+
+    switch (options.format) {
+    case OutputFormat::text: {
+        const report::TextStyle style = text_style(options, output);
+        std::ostream& out = output.stream();
+        out << report::render_capture_summary(options.inputs, result, style) << '\n';
+        out << report::render_tracker_summary(result, collector.half_open_unlisted()) << '\n';
+        out << "Conversations\n" << report::render_conversation_table(collector.sorted_rows(), style) << '\n';
+        out << report::render_verdict_counts(collector.counts(), style);
+        break;
+    }
+    case OutputFormat::json: write_json_report(output.stream(), options, result, collector); break;
+    case OutputFormat::ndjson: {
+        json summary = summary_json(options, result, collector);
+        summary["type"] = "summary";
+        output.stream() << summary.dump() << '\n';
+        break;
+    }
+    }
+    return finish_status(result, output);
+}
+
+int run_conversations(const Options& options) {
+    Output output;
+    if (!output.open(options)) return k_exit_error;
+    capture::PacketSource source(source_options(options));
+    if (!open_source(source)) return k_exit_error;
+    report::ReportCollector collector(collect_mode(options.format), &output.stream(), options.half_open_list_limit);
+    const PipelineResult result = run_pipeline(source, pipeline_options(options), collector);
+    switch (options.format) {
+    case OutputFormat::text:
+        output.stream() << report::render_conversation_table(collector.sorted_rows(), text_style(options, output));
+        if (collector.half_open_unlisted() != 0) {
+            output.stream() << "(" << collector.half_open_unlisted()
+                            << " further half-open attempts counted, not listed: see --half-open-list)\n";
+        }
+        break;
+    case OutputFormat::json: write_json_report(output.stream(), options, result, collector); break;
+    case OutputFormat::ndjson: break;  // streamed as they ended
+    }
+    return finish_status(result, output);
+}
+
+int run_packets(const Options& options) {
+    Output output;
+    if (!output.open(options)) return k_exit_error;
+    capture::PacketSource source(source_options(options));
+    if (!open_source(source)) return k_exit_error;
+    if (options.format == OutputFormat::json) {
+        output.stream() << "{\"schema_version\":\"" << report::k_schema_version << "\",\"segments\":[";
+    }
+    SegmentPrinter printer(output.stream(), options.format, text_style(options, output));
+    const PipelineResult result = run_pipeline(source, pipeline_options(options), printer);
+    if (options.format == OutputFormat::json) output.stream() << "]}\n";
+    return finish_status(result, output);
+}
+
+int run_ladder(const Options& options) {
+    if (options.stream < 0) {
+        print_error("ladder needs --stream N (see `tcpvet conversations FILE` for stream numbers)");
+        return k_exit_error;
+    }
+    Output output;
+    if (!output.open(options)) return k_exit_error;
+    capture::PacketSource source(source_options(options));
+    if (!open_source(source)) return k_exit_error;
+    report::LadderCollector collector(static_cast<std::uint32_t>(options.stream));
+    const PipelineResult result = run_pipeline(source, pipeline_options(options), collector);
+    if (!collector.found()) {
+        output.finish();
+        if (result.failed) print_error(result.error);
+        print_error("stream " + std::to_string(options.stream) + " not found: the input has " +
+                    std::to_string(result.streams) + " TCP stream(s), numbered from 0");
+        return k_exit_error;
+    }
+    if (options.format == OutputFormat::text) {
+        report::LadderOptions ladder;
+        ladder.absolute = options.absolute;
+        ladder.explain = options.explain;
+        const report::TextStyle style = text_style(options, output);
+        ladder.color = style.color;
+        ladder.width = style.width;
+        output.stream() << report::render_ladder(collector.conversation(), collector.rows(), ladder);
+    } else {
+        json segments = json::array();
+        for (std::size_t i = 0; i < collector.rows().size(); ++i) {
+            const report::LadderRow& row = collector.rows()[i];
+            json item{{"frame", row.frame},
+                      {"time", report::epoch_seconds(row.ts_ns)},
+                      {"side", row.side == 0 ? "originator" : "responder"},
+                      {"flags", report::format_flags(row.flags)},
+                      {"seq", row.seq},
+                      {"ack", row.ack},
+                      {"rel_seq", row.rel_seq},
+                      {"rel_ack", row.rel_ack},
+                      {"len", row.len},
+                      {"window", row.window},
+                      {"state_after", json::array({std::string(flow::state_name(row.state_after[0])),
+                                                   std::string(flow::state_name(row.state_after[1]))})}};
+            if (options.explain) item["explain"] = report::explain_row(collector.conversation(), collector.rows(), i, options.absolute);
+            segments.push_back(std::move(item));
+        }
+        json document{{"schema_version", report::k_schema_version},
+                      {"stream", options.stream},
+                      {"conversation", report::conversation_json(collector.conversation())},
+                      {"segments", segments}};
+        output.stream() << document.dump() << '\n';
+    }
+    return finish_status(result, output);
+}
+
+int run_live(const Options& options) {
+    if (options.list_interfaces) {
+        std::string error;
+        const std::vector<capture::InterfaceInfo> interfaces = capture::list_interfaces(error);
+        if (!error.empty()) {
+            print_error(error);
+            return k_exit_error;
+        }
+        for (const capture::InterfaceInfo& info : interfaces) {
+            std::cout << info.name << (info.up ? "" : " (down)") << (info.loopback ? " [loopback]" : "")
+                      << (info.description.empty() ? "" : "  " + info.description) << '\n';
+        }
+        return k_exit_ok;
+    }
+    if (options.live.interface.empty()) {
+        print_error("live needs -i INTERFACE (see --list-interfaces)");
+        return k_exit_error;
+    }
+    Output output;
+    if (!output.open(options)) return k_exit_error;
+    Options live_options = options;
+    live_options.inputs.clear();
+    capture::PacketSource source(source_options(live_options));
+    if (!open_source(source)) return k_exit_error;
+    for (const std::string& warning : source.warnings()) print_error("warning: " + warning);
+
+    g_live_source = &source;
+    g_stop.store(false);
+    std::signal(SIGINT, on_stop_signal);
+    std::signal(SIGTERM, on_stop_signal);
+
+    // --duration: a watchdog interrupts the capture; it is released early when the capture ends.
+    std::mutex mutex;
+    std::condition_variable done_signal;
+    bool done = false;
+    std::thread watchdog;
+    if (options.duration_s > 0) {
+        watchdog = std::thread([&] {
+            std::unique_lock lock(mutex);
+            if (!done_signal.wait_for(lock, std::chrono::duration<double>(options.duration_s), [&] { return done; })) {
+                source.interrupt();
+            }
+        });
+    }
+
+    const report::CollectMode mode = options.format == OutputFormat::text ? report::CollectMode::rows
+                                                                           : report::CollectMode::ndjson;
+    report::ReportCollector collector(mode, &output.stream(), options.half_open_list_limit);
+    PipelineOptions pipeline = pipeline_options(options);
+    pipeline.progress_bar = false;
+    const PipelineResult result = run_pipeline(source, pipeline, collector, nullptr, &g_stop);
+    {
+        std::lock_guard lock(mutex);
+        done = true;
+    }
+    done_signal.notify_all();
+    if (watchdog.joinable()) watchdog.join();
+    source.close();
+    g_live_source = nullptr;
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+
+    if (options.format == OutputFormat::text) {
+        const report::TextStyle style = text_style(options, output);
+        output.stream() << report::render_capture_summary({options.live.interface}, result, style) << '\n';
+        output.stream() << "Conversations\n" << report::render_conversation_table(collector.sorted_rows(), style) << '\n';
+        output.stream() << report::render_verdict_counts(collector.counts(), style);
+    } else {
+        json summary = summary_json(live_options, result, collector);
+        summary["type"] = "summary";
+        summary["interface"] = options.live.interface;
+        summary["live"] = json{{"received", result.live.received},
+                               {"dropped_by_kernel", result.live.dropped_by_kernel},
+                               {"dropped_by_interface", result.live.dropped_by_interface}};
+        output.stream() << summary.dump() << '\n';
+    }
+    return finish_status(result, output);
+}
+
+}  // namespace tcpvet::cli

@@ -1,0 +1,65 @@
+// Canonical flow keys and their hash.
+#include "tcpvet/flow/flow_key.hpp"
+
+namespace tcpvet::flow {
+namespace {
+
+std::array<std::uint64_t, 2> pack_address(const IpAddress& addr) noexcept {
+    std::array<std::uint64_t, 2> words{};
+    std::memcpy(words.data(), addr.bytes.data(), sizeof(words));
+    return words;
+}
+
+IpAddress unpack_address(const std::array<std::uint64_t, 2>& words, std::uint8_t family) noexcept {
+    IpAddress addr;
+    std::memcpy(addr.bytes.data(), words.data(), sizeof(words));
+    addr.family = family;
+    return addr;
+}
+
+// Lexicographic on the raw bytes so the order does not depend on host endianness.
+bool endpoint_less(const IpAddress& x, std::uint16_t x_port, const IpAddress& y, std::uint16_t y_port) noexcept {
+    const int by_addr = std::memcmp(x.bytes.data(), y.bytes.data(), x.bytes.size());
+    if (by_addr != 0) return by_addr < 0;
+    return x_port < y_port;
+}
+
+std::uint64_t mix(std::uint64_t h) noexcept {
+    // splitmix64 finaliser: cheap and spreads every input bit.
+    h ^= h >> 30;
+    h *= 0xbf58476d1ce4e5b9ULL;
+    h ^= h >> 27;
+    h *= 0x94d049bb133111ebULL;
+    h ^= h >> 31;
+    return h;
+}
+
+}  // namespace
+
+FlowKey make_flow_key(const IpAddress& src, std::uint16_t src_port, const IpAddress& dst, std::uint16_t dst_port,
+                      bool& src_is_a) noexcept {
+    FlowKey key;
+    src_is_a = endpoint_less(src, src_port, dst, dst_port) || (src == dst && src_port == dst_port);
+    const IpAddress& a = src_is_a ? src : dst;
+    const IpAddress& b = src_is_a ? dst : src;
+    key.addr_a = pack_address(a);
+    key.addr_b = pack_address(b);
+    key.port_a = src_is_a ? src_port : dst_port;
+    key.port_b = src_is_a ? dst_port : src_port;
+    key.family = src.family;
+    return key;
+}
+
+std::uint64_t hash_flow_key(const FlowKey& key) noexcept {
+    std::uint64_t h = mix(key.addr_a[0] ^ 0x9e3779b97f4a7c15ULL);
+    h = mix(h ^ key.addr_a[1]);
+    h = mix(h ^ key.addr_b[0]);
+    h = mix(h ^ key.addr_b[1]);
+    const std::uint64_t ports = (std::uint64_t{key.port_a} << 32) | (std::uint64_t{key.port_b} << 8) | key.family;
+    return mix(h ^ ports);
+}
+
+Endpoint endpoint_a(const FlowKey& key) noexcept { return {unpack_address(key.addr_a, key.family), key.port_a}; }
+Endpoint endpoint_b(const FlowKey& key) noexcept { return {unpack_address(key.addr_b, key.family), key.port_b}; }
+
+}  // namespace tcpvet::flow

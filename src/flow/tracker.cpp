@@ -1,0 +1,625 @@
+// The conversation tracker: flow lookup, compact half-open attempts, endpoint state machines, endings.
+#include "tcpvet/flow/tracker.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <deque>
+#include <unordered_map>
+
+#include "tcpvet/flow/conversation_judge.hpp"
+#include "tcpvet/flow/segment_classifier.hpp"
+#include "tcpvet/seq.hpp"
+
+namespace tcpvet::flow {
+namespace {
+
+constexpr RecordHandle k_half_open_bit = 0x80000000U;
+constexpr std::int64_t k_sweep_interval_ns = 5LL * 1'000'000'000;
+constexpr std::size_t k_max_tombstones = 65536;
+// A packet whose seq lies this close to where an idle conversation stopped continues it.
+constexpr std::int32_t k_resume_distance = 1 << 24;
+
+bool is_half_open_handle(RecordHandle handle) noexcept { return (handle & k_half_open_bit) != 0; }
+std::uint32_t slab_index(RecordHandle handle) noexcept { return handle & ~k_half_open_bit; }
+
+std::uint16_t control_bits(const DecodedPacket& packet) noexcept {
+    return packet.tcp.flags & (tcp_flag::syn | tcp_flag::ack | tcp_flag::rst | tcp_flag::fin);
+}
+bool is_pure_syn(const DecodedPacket& packet) noexcept {
+    return control_bits(packet) == tcp_flag::syn && packet.payload_len == 0;
+}
+bool is_pure_syn_ack(const DecodedPacket& packet) noexcept {
+    return control_bits(packet) == (tcp_flag::syn | tcp_flag::ack) && packet.payload_len == 0;
+}
+
+PackedSynOptions pack_options(const TcpOptions& options) noexcept {
+    PackedSynOptions packed;
+    packed.mss = options.mss;
+    packed.window_scale = options.has_window_scale ? static_cast<std::int8_t>(options.window_scale) : std::int8_t{-1};
+    packed.bits = static_cast<std::uint8_t>((options.has_mss ? PackedSynOptions::k_has_mss : 0) |
+                                            (options.sack_permitted ? PackedSynOptions::k_sack_permitted : 0) |
+                                            (options.has_timestamps ? PackedSynOptions::k_timestamps : 0));
+    return packed;
+}
+
+TcpOptions unpack_options(const PackedSynOptions& packed) noexcept {
+    TcpOptions options;
+    options.mss = packed.mss;
+    options.has_mss = (packed.bits & PackedSynOptions::k_has_mss) != 0;
+    options.has_window_scale = packed.window_scale >= 0;
+    options.window_scale = options.has_window_scale ? static_cast<std::uint8_t>(packed.window_scale) : 0;
+    options.sack_permitted = (packed.bits & PackedSynOptions::k_sack_permitted) != 0;
+    options.has_timestamps = (packed.bits & PackedSynOptions::k_timestamps) != 0;
+    return options;
+}
+
+struct FlowKeyHasher {
+    std::size_t operator()(const FlowKey& key) const noexcept { return hash_flow_key(key); }
+};
+
+}  // namespace
+
+// What is remembered of a conversation after its record ended, so that a later packet on the same
+// 5-tuple is recognised as a resumption (same stream) or a port reuse (new stream, linked).
+struct Tombstone {
+    std::uint32_t stream = 0;
+    bool originator_is_a = true;
+    std::array<bool, 2> next_seq_known{};
+    std::array<std::uint32_t, 2> next_seq{};
+    std::array<bool, 2> isn_known{};
+    std::array<std::uint32_t, 2> isn{};
+    analysis::SequenceAnalyzer sequence{};
+};
+
+struct Tracker::Lookup {
+    FlowKey key{};
+    std::uint64_t hash = 0;
+    bool src_is_a = true;
+};
+
+// Tombstones live outside the hot path: they are consulted only when a packet starts a new flow.
+struct Tracker::Slab {
+    std::unordered_map<FlowKey, Tombstone, FlowKeyHasher> tombstones;
+    std::deque<FlowKey> tombstone_order;
+};
+
+Tracker::Tracker(TrackerOptions options, TrackerObserver& observer)
+    : m_options(options), m_observer(observer), m_table(4096), m_tombs(std::make_unique<Slab>()) {}
+
+Tracker::~Tracker() = default;
+
+Tracker::Lookup Tracker::find(const DecodedPacket& packet) {
+    Lookup where;
+    where.key = make_flow_key(packet.src, packet.tcp.src_port, packet.dst, packet.tcp.dst_port, where.src_is_a);
+    where.hash = hash_flow_key(where.key);
+    return where;
+}
+
+void Tracker::process(const DecodedPacket& packet) {
+    m_now_ns = packet.ts_ns;
+    if (m_now_ns >= m_next_sweep_ns) {
+        sweep(m_now_ns);
+        m_next_sweep_ns = m_now_ns + k_sweep_interval_ns;
+    }
+    const Lookup where = find(packet);
+    const RecordHandle handle = m_table.find(where.hash, [&](RecordHandle candidate) {
+        return is_half_open_handle(candidate) ? m_half_open[slab_index(candidate)].key == where.key
+                                              : m_conversations[slab_index(candidate)].key == where.key;
+    });
+    if (handle == k_no_record) {
+        handle_new_flow(packet, where);
+    } else if (is_half_open_handle(handle)) {
+        handle_half_open(packet, where, handle);
+    } else {
+        handle_conversation(packet, where, handle);
+    }
+}
+
+void Tracker::handle_new_flow(const DecodedPacket& packet, const Lookup& where) {
+    std::uint32_t reused_from = Conversation::k_no_stream;
+    if (!m_tombs->tombstones.empty()) {
+        const auto it = m_tombs->tombstones.find(where.key);
+        if (it != m_tombs->tombstones.end()) {
+            const Tombstone& tomb = it->second;
+            const unsigned sender = (where.src_is_a == tomb.originator_is_a) ? 0U : 1U;
+            const bool new_isn = (packet.tcp.flags & tcp_flag::syn) != 0 &&
+                                 (!tomb.isn_known[sender] || tomb.isn[sender] != packet.tcp.seq);
+            const bool continues = !new_isn && tomb.next_seq_known[sender] &&
+                                   std::abs(seq::diff(packet.tcp.seq, tomb.next_seq[sender])) < k_resume_distance;
+            if (continues) {
+                make_room(m_now_ns);
+                const RecordHandle handle = start_conversation(packet, where, tomb.stream, Conversation::k_no_stream);
+                Conversation& conversation = m_conversations[slab_index(handle)];
+                conversation.resumed = true;
+                conversation.midstream = true;
+                conversation.originator_is_a = tomb.originator_is_a;
+                conversation.side[0].endpoint = tomb.originator_is_a ? endpoint_a(where.key) : endpoint_b(where.key);
+                conversation.side[1].endpoint = tomb.originator_is_a ? endpoint_b(where.key) : endpoint_a(where.key);
+                for (unsigned s = 0; s < 2; ++s) {
+                    conversation.side[s].isn_known = tomb.isn_known[s];
+                    conversation.side[s].isn = tomb.isn[s];
+                    conversation.side[s].syn_acked = tomb.isn_known[s];
+                }
+                conversation.sequence = tomb.sequence;
+                ++m_stats.resumed;
+                record_finding(conversation, Finding{analysis::FindingKind::resumed_after_timeout, packet.frame,
+                                                     static_cast<std::uint8_t>(sender), false, 0, 0, 0});
+                m_tombs->tombstones.erase(it);
+                SegmentInfo info;
+                track_segment(conversation, sender, packet, info);
+                m_observer.on_segment(packet, info);
+                return;
+            }
+            if (new_isn) reused_from = tomb.stream;
+            m_tombs->tombstones.erase(it);
+        }
+    }
+
+    const std::uint32_t stream = m_next_stream++;
+    make_room(m_now_ns);
+    if (m_options.compact_half_open && is_pure_syn(packet)) {
+        start_half_open(packet, where, stream, reused_from);
+        return;
+    }
+    const RecordHandle handle = start_conversation(packet, where, stream, reused_from);
+    Conversation& conversation = m_conversations[slab_index(handle)];
+    const unsigned sender = (where.src_is_a == conversation.originator_is_a) ? 0U : 1U;
+    SegmentInfo info;
+    track_segment(conversation, sender, packet, info);
+    m_observer.on_segment(packet, info);
+}
+
+void Tracker::start_half_open(const DecodedPacket& packet, const Lookup& where, std::uint32_t stream,
+                              std::uint32_t reused_from) {
+    RecordHandle index;
+    if (!m_free_half_open.empty()) {
+        index = m_free_half_open.back();
+        m_free_half_open.pop_back();
+    } else {
+        index = static_cast<RecordHandle>(m_half_open.size());
+        m_half_open.emplace_back();
+    }
+    HalfOpen& attempt = m_half_open[index];
+    attempt = HalfOpen{};
+    attempt.key = where.key;
+    attempt.stream = stream;
+    attempt.client_isn = packet.tcp.seq;
+    attempt.syn_count = 1;
+    attempt.first_ts_ns = packet.ts_ns;
+    attempt.last_ts_ns = packet.ts_ns;
+    attempt.first_frame = packet.frame;
+    attempt.client_wire_bytes = packet.wire_len;
+    attempt.client_window = packet.tcp.window;
+    attempt.client_options = pack_options(packet.tcp.options);
+    attempt.originator_is_a = where.src_is_a;
+    attempt.reused_from_stream = reused_from;
+    m_table.insert(where.hash, index | k_half_open_bit);
+    ++m_live_half_open;
+    ++m_stats.half_open_created;
+    note_memory();
+
+    SegmentInfo info;
+    info.stream = stream;
+    info.side = 0;
+    info.analysis.rel_seq = 0;
+    info.analysis.rel_ack = packet.tcp.ack;  // ACK bit clear: Wireshark shows the raw field
+    if (reused_from != Conversation::k_no_stream) info.analysis.flags |= analysis::bit(analysis::SegmentFlag::reused_ports);
+    info.state_after = {TcpState::syn_sent, TcpState::listen};
+    m_observer.on_segment(packet, info);
+}
+
+void Tracker::handle_half_open(const DecodedPacket& packet, const Lookup& where, RecordHandle handle) {
+    HalfOpen& attempt = m_half_open[slab_index(handle)];
+    const bool from_client = where.src_is_a == attempt.originator_is_a;
+    const std::uint32_t frame_delta = static_cast<std::uint32_t>(packet.frame - attempt.first_frame);
+
+    // A SYN repeated with the same ISN before any answer: a retransmission, still compact.
+    if (from_client && is_pure_syn(packet) && packet.tcp.seq == attempt.client_isn && !attempt.synack_seen &&
+        attempt.syn_count < 0xFFFF) {
+        if (attempt.syn_count <= HalfOpen::k_kept_retransmissions) {
+            attempt.syn_retransmit_delta[attempt.syn_count - 1U] = frame_delta;
+        }
+        ++attempt.syn_count;
+        attempt.last_ts_ns = packet.ts_ns;
+        attempt.last_frame_delta = frame_delta;
+        attempt.client_wire_bytes += packet.wire_len;
+        SegmentInfo info;
+        info.stream = attempt.stream;
+        info.side = 0;
+        info.analysis.rel_ack = packet.tcp.ack;
+        info.analysis.flags = analysis::bit(analysis::SegmentFlag::retransmission);
+        info.state_after = {TcpState::syn_sent, TcpState::listen};
+        m_observer.on_segment(packet, info);
+        return;
+    }
+    // The SYN-ACK (or its retransmission) that acknowledges the SYN: still compact.
+    if (!from_client && is_pure_syn_ack(packet) && packet.tcp.ack == attempt.client_isn + 1 &&
+        (!attempt.synack_seen || packet.tcp.seq == attempt.server_isn) && attempt.synack_count < 0xFFFF) {
+        const bool retransmission = attempt.synack_seen;
+        if (!attempt.synack_seen) {
+            attempt.synack_seen = true;
+            attempt.server_isn = packet.tcp.seq;
+            attempt.synack_ts_ns = packet.ts_ns;
+            attempt.synack_frame_delta = frame_delta;
+            attempt.server_window = packet.tcp.window;
+            attempt.server_options = pack_options(packet.tcp.options);
+        }
+        if (retransmission && attempt.synack_count <= HalfOpen::k_kept_retransmissions) {
+            attempt.synack_retransmit_delta[attempt.synack_count - 1U] = frame_delta;
+        }
+        ++attempt.synack_count;
+        attempt.last_ts_ns = packet.ts_ns;
+        attempt.last_frame_delta = frame_delta;
+        attempt.server_wire_bytes += packet.wire_len;
+        SegmentInfo info;
+        info.stream = attempt.stream;
+        info.side = 1;
+        info.analysis.rel_seq = 0;
+        info.analysis.rel_ack = 1;
+        if (retransmission) info.analysis.flags = analysis::bit(analysis::SegmentFlag::retransmission);
+        info.state_after = {TcpState::syn_sent, TcpState::syn_received};
+        m_observer.on_segment(packet, info);
+        return;
+    }
+    // A new SYN with another ISN: Wireshark starts a new tcp.stream (port reuse).
+    if (from_client && is_pure_syn(packet) && packet.tcp.seq != attempt.client_isn) {
+        const std::uint32_t old_stream = attempt.stream;
+        end_half_open(handle, where.hash, analysis::EndReason::port_reuse);
+        ++m_stats.ended_port_reuse;
+        const std::uint32_t stream = m_next_stream++;
+        start_half_open(packet, where, stream, old_stream);
+        return;
+    }
+    const RecordHandle promoted = promote(handle, where.hash);
+    handle_conversation(packet, where, promoted);
+}
+
+void Tracker::handle_conversation(const DecodedPacket& packet, const Lookup& where, RecordHandle handle) {
+    Conversation* conversation = &m_conversations[slab_index(handle)];
+    unsigned sender = (where.src_is_a == conversation->originator_is_a) ? 0U : 1U;
+    // Wireshark: a SYN whose seq differs from the sender's base sequence starts a new tcp.stream.
+    const analysis::SequenceDirection& direction = conversation->sequence.direction(sender);
+    if ((control_bits(packet) & (tcp_flag::syn | tcp_flag::ack)) == tcp_flag::syn && direction.base_seq_set &&
+        packet.tcp.seq != direction.base_seq) {
+        const std::uint32_t old_stream = conversation->stream;
+        end_conversation(handle, where.hash, analysis::EndReason::port_reuse);
+        ++m_stats.ended_port_reuse;
+        m_tombs->tombstones.erase(where.key);
+        const std::uint32_t stream = m_next_stream++;
+        if (m_options.compact_half_open && is_pure_syn(packet)) {
+            start_half_open(packet, where, stream, old_stream);
+            return;
+        }
+        handle = start_conversation(packet, where, stream, old_stream);
+        conversation = &m_conversations[slab_index(handle)];
+        sender = (where.src_is_a == conversation->originator_is_a) ? 0U : 1U;
+    }
+    SegmentInfo info;
+    track_segment(*conversation, sender, packet, info);
+    m_observer.on_segment(packet, info);
+}
+
+RecordHandle Tracker::start_conversation(const DecodedPacket& packet, const Lookup& where, std::uint32_t stream,
+                                         std::uint32_t reused_from) {
+    RecordHandle index;
+    if (!m_free_conversations.empty()) {
+        index = m_free_conversations.back();
+        m_free_conversations.pop_back();
+    } else {
+        index = static_cast<RecordHandle>(m_conversations.size());
+        m_conversations.emplace_back();
+    }
+    Conversation& conversation = m_conversations[index];
+    conversation = Conversation{};
+    conversation.stream = stream;
+    conversation.key = where.key;
+    conversation.first_ts_ns = packet.ts_ns;
+    conversation.last_ts_ns = packet.ts_ns;
+    conversation.first_frame = packet.frame;
+    conversation.last_frame = packet.frame;
+    conversation.reused_from_stream = reused_from;
+
+    // Originator: the SYN's sender; the receiver of a SYN-ACK seen first (Zeek's flip); else the
+    // sender of the first packet (midstream).
+    const std::uint16_t bits = control_bits(packet);
+    const bool syn_ack_first = (bits & (tcp_flag::syn | tcp_flag::ack)) == (tcp_flag::syn | tcp_flag::ack);
+    const bool syn_first = (bits & (tcp_flag::syn | tcp_flag::ack)) == tcp_flag::syn;
+    conversation.originator_is_a = syn_ack_first ? !where.src_is_a : where.src_is_a;
+    conversation.midstream = !syn_first && !syn_ack_first;
+    conversation.side[0].endpoint = conversation.originator_is_a ? endpoint_a(where.key) : endpoint_b(where.key);
+    conversation.side[1].endpoint = conversation.originator_is_a ? endpoint_b(where.key) : endpoint_a(where.key);
+    if (syn_first) {
+        set_initial_state(conversation.side[0], TcpState::closed, packet.ts_ns);
+        set_initial_state(conversation.side[1], TcpState::listen, packet.ts_ns);
+    } else if (syn_ack_first) {
+        // Its SYN was not captured, but the SYN-ACK proves it was sent.
+        set_initial_state(conversation.side[0], TcpState::syn_sent, packet.ts_ns);
+        set_initial_state(conversation.side[1], TcpState::listen, packet.ts_ns);
+    } else {
+        set_initial_state(conversation.side[0], TcpState::unknown, packet.ts_ns);
+        set_initial_state(conversation.side[1], TcpState::unknown, packet.ts_ns);
+        conversation.handshake = analysis::HandshakeVerdict::midstream;
+    }
+    if (reused_from != Conversation::k_no_stream) {
+        const unsigned sender = (where.src_is_a == conversation.originator_is_a) ? 0U : 1U;
+        record_finding(conversation, Finding{analysis::FindingKind::port_reused, packet.frame,
+                                             static_cast<std::uint8_t>(sender), false, 0, 0, 0});
+    }
+    m_table.insert(where.hash, index);
+    ++m_live_conversations;
+    ++m_stats.conversations;
+    note_memory();
+    return index;
+}
+
+RecordHandle Tracker::promote(RecordHandle half_open_handle, std::uint64_t hash) {
+    const HalfOpen attempt = m_half_open[slab_index(half_open_handle)];
+    m_table.erase(hash, half_open_handle);
+    m_half_open[slab_index(half_open_handle)].key.family = 0;
+    m_free_half_open.push_back(slab_index(half_open_handle));
+    --m_live_half_open;
+    ++m_stats.promoted;
+
+    RecordHandle index;
+    if (!m_free_conversations.empty()) {
+        index = m_free_conversations.back();
+        m_free_conversations.pop_back();
+    } else {
+        index = static_cast<RecordHandle>(m_conversations.size());
+        m_conversations.emplace_back();
+    }
+    rebuild_from_half_open(attempt, m_conversations[index]);
+    m_table.insert(hash, index);
+    ++m_live_conversations;
+    ++m_stats.conversations;
+    note_memory();
+    return index;
+}
+
+// Replays the attempt's SYN(s) and SYN-ACK(s) through the full path, so the promoted conversation
+// carries the same state, analysis and history as if it had been full from the first packet.
+void Tracker::rebuild_from_half_open(const HalfOpen& attempt, Conversation& conversation) {
+    conversation = Conversation{};
+    const Endpoint client = attempt.originator_is_a ? endpoint_a(attempt.key) : endpoint_b(attempt.key);
+    const Endpoint server = attempt.originator_is_a ? endpoint_b(attempt.key) : endpoint_a(attempt.key);
+
+    DecodedPacket syn;
+    syn.cls = PacketClass::tcp;
+    syn.ip_version = client.addr.family;
+    syn.src = client.addr;
+    syn.dst = server.addr;
+    syn.tcp.src_port = client.port;
+    syn.tcp.dst_port = server.port;
+    syn.tcp.seq = attempt.client_isn;
+    syn.tcp.flags = tcp_flag::syn;
+    syn.tcp.window = attempt.client_window;
+    syn.tcp.data_offset = 5;
+    syn.tcp.options = unpack_options(attempt.client_options);
+    syn.frame = attempt.first_frame;
+    syn.ts_ns = attempt.first_ts_ns;
+
+    Lookup where;
+    where.key = attempt.key;
+    where.hash = 0;
+    where.src_is_a = attempt.originator_is_a;
+
+    conversation.stream = attempt.stream;
+    conversation.key = attempt.key;
+    conversation.first_ts_ns = attempt.first_ts_ns;
+    conversation.first_frame = attempt.first_frame;
+    conversation.originator_is_a = attempt.originator_is_a;
+    conversation.reused_from_stream = attempt.reused_from_stream;
+    conversation.side[0].endpoint = client;
+    conversation.side[1].endpoint = server;
+    set_initial_state(conversation.side[0], TcpState::closed, attempt.first_ts_ns);
+    set_initial_state(conversation.side[1], TcpState::listen, attempt.first_ts_ns);
+    if (attempt.reused_from_stream != Conversation::k_no_stream) {
+        record_finding(conversation,
+                       Finding{analysis::FindingKind::port_reused, attempt.first_frame, 0, false, 0, 0, 0});
+    }
+
+    SegmentInfo ignored;
+    track_segment(conversation, 0, syn, ignored);
+    const auto retransmission_frame = [&attempt](const auto& deltas, std::uint16_t i) {
+        return attempt.first_frame + (i <= HalfOpen::k_kept_retransmissions ? deltas[i - 1U] : attempt.last_frame_delta);
+    };
+    for (std::uint16_t i = 1; i < attempt.syn_count; ++i) {
+        syn.frame = retransmission_frame(attempt.syn_retransmit_delta, i);
+        syn.ts_ns = attempt.synack_seen ? std::min(attempt.synack_ts_ns, attempt.last_ts_ns) : attempt.last_ts_ns;
+        track_segment(conversation, 0, syn, ignored);
+    }
+    if (attempt.synack_seen) {
+        DecodedPacket synack = syn;
+        synack.src = server.addr;
+        synack.dst = client.addr;
+        synack.tcp.src_port = server.port;
+        synack.tcp.dst_port = client.port;
+        synack.tcp.seq = attempt.server_isn;
+        synack.tcp.ack = attempt.client_isn + 1;
+        synack.tcp.flags = tcp_flag::syn | tcp_flag::ack;
+        synack.tcp.window = attempt.server_window;
+        synack.tcp.options = unpack_options(attempt.server_options);
+        synack.frame = attempt.first_frame + attempt.synack_frame_delta;
+        synack.ts_ns = attempt.synack_ts_ns;
+        track_segment(conversation, 1, synack, ignored);
+        for (std::uint16_t i = 1; i < attempt.synack_count; ++i) {
+            synack.frame = retransmission_frame(attempt.synack_retransmit_delta, i);
+            synack.ts_ns = attempt.last_ts_ns;
+            track_segment(conversation, 1, synack, ignored);
+        }
+    }
+    // Byte totals are exact in the compact record; the replay only approximated frame sizes.
+    conversation.side[0].wire_bytes = attempt.client_wire_bytes;
+    conversation.side[1].wire_bytes = attempt.server_wire_bytes;
+    conversation.last_ts_ns = attempt.last_ts_ns;
+    conversation.last_frame = attempt.first_frame + attempt.last_frame_delta;
+}
+
+void Tracker::track_segment(Conversation& conversation, unsigned side, const DecodedPacket& packet, SegmentInfo& info) {
+    info.stream = conversation.stream;
+    info.side = static_cast<std::uint8_t>(side);
+    info.analysis = conversation.sequence.analyze(side, packet);
+    // Checksums do not steer the analysis (as `zeek -C`): captures taken on a sending host carry
+    // offloaded, unfinished checksums. They are counted in the capture statistics instead.
+    conversation.zeek.on_segment(side == 0, packet, false);
+    classify_segment(conversation, side, packet, info.analysis);
+    if (conversation.last_frame < packet.frame || conversation.last_frame == 0) conversation.last_frame = packet.frame;
+    conversation.last_ts_ns = std::max(conversation.last_ts_ns, packet.ts_ns);
+    info.state_after = {conversation.side[0].state, conversation.side[1].state};
+    info.conversation = &conversation;
+}
+
+void Tracker::end_conversation(RecordHandle handle, std::uint64_t hash, analysis::EndReason reason) {
+    Conversation& conversation = m_conversations[slab_index(handle)];
+    conversation.end_reason = reason;
+    conversation.timed_out = reason == analysis::EndReason::idle_timeout;
+    const std::int64_t end_ns = reason == analysis::EndReason::end_of_capture ? std::max(m_now_ns, conversation.last_ts_ns)
+                                                                              : conversation.last_ts_ns;
+    judge_conversation(conversation, end_ns);
+    m_observer.on_conversation_end(conversation);
+
+    if (reason == analysis::EndReason::idle_timeout || reason == analysis::EndReason::closed ||
+        reason == analysis::EndReason::evicted) {
+        remember(conversation);
+    }
+    m_table.erase(hash, handle);
+    conversation.key.family = 0;
+    conversation.findings.clear();
+    m_free_conversations.push_back(slab_index(handle));
+    --m_live_conversations;
+}
+
+void Tracker::remember(const Conversation& conversation) {
+    Tombstone tomb;
+    tomb.stream = conversation.stream;
+    tomb.originator_is_a = conversation.originator_is_a;
+    for (unsigned s = 0; s < 2; ++s) {
+        tomb.next_seq_known[s] = conversation.side[s].next_seq_known;
+        tomb.next_seq[s] = conversation.side[s].next_seq;
+        tomb.isn_known[s] = conversation.side[s].isn_known;
+        tomb.isn[s] = conversation.side[s].isn;
+    }
+    tomb.sequence = conversation.sequence;
+    auto [it, inserted] = m_tombs->tombstones.insert_or_assign(conversation.key, tomb);
+    (void)it;
+    if (inserted) m_tombs->tombstone_order.push_back(conversation.key);
+    while (m_tombs->tombstone_order.size() > k_max_tombstones) {
+        m_tombs->tombstones.erase(m_tombs->tombstone_order.front());
+        m_tombs->tombstone_order.pop_front();
+    }
+}
+
+void Tracker::end_half_open(RecordHandle handle, std::uint64_t hash, analysis::EndReason reason) {
+    HalfOpen& attempt = m_half_open[slab_index(handle)];
+    const Conversation* materialized = nullptr;
+    if (m_observer.wants_half_open_conversation()) {
+        rebuild_from_half_open(attempt, m_scratch);
+        m_scratch.end_reason = reason;
+        m_scratch.timed_out = reason == analysis::EndReason::idle_timeout;
+        judge_conversation(m_scratch, reason == analysis::EndReason::end_of_capture ? std::max(m_now_ns, attempt.last_ts_ns)
+                                                                                    : attempt.last_ts_ns);
+        m_observer.on_conversation_end(m_scratch);
+        materialized = &m_scratch;
+    }
+    m_observer.on_half_open_end(attempt, materialized);
+    ++m_stats.half_open_ended;
+    m_table.erase(hash, handle);
+    attempt.key.family = 0;
+    m_free_half_open.push_back(slab_index(handle));
+    --m_live_half_open;
+}
+
+void Tracker::sweep(std::int64_t now_ns) {
+    for (std::size_t i = 0; i < m_conversations.size(); ++i) {
+        Conversation& conversation = m_conversations[i];
+        if (conversation.key.family == 0) continue;
+        const std::int64_t idle = now_ns - conversation.last_ts_ns;
+        if (is_closed(conversation) && idle > m_options.closed_linger_ns) {
+            ++m_stats.ended_closed;
+            end_conversation(static_cast<RecordHandle>(i), hash_flow_key(conversation.key), analysis::EndReason::closed);
+        } else if (idle > m_options.idle_timeout_ns) {
+            ++m_stats.ended_idle_timeout;
+            end_conversation(static_cast<RecordHandle>(i), hash_flow_key(conversation.key),
+                             analysis::EndReason::idle_timeout);
+        }
+    }
+    for (std::size_t i = 0; i < m_half_open.size(); ++i) {
+        HalfOpen& attempt = m_half_open[i];
+        if (attempt.key.family == 0) continue;
+        if (now_ns - attempt.last_ts_ns > m_options.idle_timeout_ns) {
+            ++m_stats.ended_idle_timeout;
+            end_half_open(static_cast<RecordHandle>(i) | k_half_open_bit, hash_flow_key(attempt.key),
+                          analysis::EndReason::idle_timeout);
+        }
+    }
+}
+
+// At a cap, the least recently active sixteenth of the records is ended with reason `evicted`:
+// one O(n) pass buys room for n/16 new flows.
+void Tracker::make_room(std::int64_t now_ns) {
+    (void)now_ns;
+    const bool records_full = m_live_conversations + m_live_half_open >= m_options.max_records;
+    const bool conversations_full = m_live_conversations >= m_options.max_conversations;
+    if (!records_full && !conversations_full) return;
+
+    std::vector<std::pair<std::int64_t, RecordHandle>> ages;
+    ages.reserve(static_cast<std::size_t>(m_live_conversations + m_live_half_open));
+    for (std::size_t i = 0; i < m_conversations.size(); ++i) {
+        if (m_conversations[i].key.family != 0) ages.emplace_back(m_conversations[i].last_ts_ns, static_cast<RecordHandle>(i));
+    }
+    if (records_full) {
+        for (std::size_t i = 0; i < m_half_open.size(); ++i) {
+            if (m_half_open[i].key.family != 0) {
+                ages.emplace_back(m_half_open[i].last_ts_ns, static_cast<RecordHandle>(i) | k_half_open_bit);
+            }
+        }
+    }
+    const std::size_t evict = std::max<std::size_t>(1, ages.size() / 16);
+    std::nth_element(ages.begin(), ages.begin() + static_cast<std::ptrdiff_t>(evict - 1), ages.end());
+    std::sort(ages.begin(), ages.begin() + static_cast<std::ptrdiff_t>(evict));
+    for (std::size_t i = 0; i < evict; ++i) {
+        const RecordHandle handle = ages[i].second;
+        if (is_half_open_handle(handle)) {
+            ++m_stats.evicted_record_cap;
+            end_half_open(handle, hash_flow_key(m_half_open[slab_index(handle)].key), analysis::EndReason::evicted);
+        } else {
+            if (records_full) {
+                ++m_stats.evicted_record_cap;
+            } else {
+                ++m_stats.evicted_conversation_cap;
+            }
+            end_conversation(handle, hash_flow_key(m_conversations[handle].key), analysis::EndReason::evicted);
+        }
+    }
+}
+
+void Tracker::finish() {
+    std::vector<std::pair<std::uint32_t, RecordHandle>> live;
+    for (std::size_t i = 0; i < m_conversations.size(); ++i) {
+        if (m_conversations[i].key.family != 0) live.emplace_back(m_conversations[i].stream, static_cast<RecordHandle>(i));
+    }
+    for (std::size_t i = 0; i < m_half_open.size(); ++i) {
+        if (m_half_open[i].key.family != 0) {
+            live.emplace_back(m_half_open[i].stream, static_cast<RecordHandle>(i) | k_half_open_bit);
+        }
+    }
+    std::sort(live.begin(), live.end());
+    for (const auto& [stream, handle] : live) {
+        if (is_half_open_handle(handle)) {
+            end_half_open(handle, hash_flow_key(m_half_open[slab_index(handle)].key), analysis::EndReason::end_of_capture);
+        } else {
+            end_conversation(handle, hash_flow_key(m_conversations[handle].key), analysis::EndReason::end_of_capture);
+        }
+    }
+}
+
+void Tracker::note_memory() {
+    const std::uint64_t records = m_live_conversations + m_live_half_open;
+    m_stats.peak_records = std::max(m_stats.peak_records, records);
+    m_stats.peak_conversations = std::max(m_stats.peak_conversations, m_live_conversations);
+    const std::uint64_t bytes = m_table.memory_bytes() + m_conversations.capacity() * sizeof(Conversation) +
+                                m_half_open.capacity() * sizeof(HalfOpen);
+    m_stats.peak_memory_bytes = std::max(m_stats.peak_memory_bytes, bytes);
+}
+
+}  // namespace tcpvet::flow

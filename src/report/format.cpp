@@ -1,0 +1,100 @@
+// Shared text formatters. Used only when rendering finished results, never per packet in analysis.
+#include "tcpvet/report/format.hpp"
+
+#include <arpa/inet.h>
+
+#include <cstdio>
+#include <ctime>
+
+namespace tcpvet::report {
+
+std::string format_address(const IpAddress& address) {
+    char text[INET6_ADDRSTRLEN] = {};
+    if (address.family == 6) {
+        inet_ntop(AF_INET6, address.bytes.data(), text, sizeof(text));
+    } else {
+        inet_ntop(AF_INET, address.bytes.data(), text, sizeof(text));
+    }
+    return text;
+}
+
+std::string format_endpoint(const flow::Endpoint& endpoint) {
+    if (endpoint.addr.family == 6) return "[" + format_address(endpoint.addr) + "]:" + std::to_string(endpoint.port);
+    return format_address(endpoint.addr) + ":" + std::to_string(endpoint.port);
+}
+
+std::string format_rfc3339(std::int64_t ts_ns) {
+    std::int64_t seconds = ts_ns / 1'000'000'000;
+    std::int64_t nanos = ts_ns % 1'000'000'000;
+    if (nanos < 0) {
+        nanos += 1'000'000'000;
+        --seconds;
+    }
+    const std::time_t t = static_cast<std::time_t>(seconds);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char text[64];
+    std::snprintf(text, sizeof(text), "%04d-%02d-%02dT%02d:%02d:%02d.%09lldZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<long long>(nanos));
+    return text;
+}
+
+double epoch_seconds(std::int64_t ts_ns) noexcept {
+    return static_cast<double>(ts_ns / 1'000'000'000) + static_cast<double>(ts_ns % 1'000'000'000) / 1e9;
+}
+
+std::string format_seconds(std::int64_t duration_ns) {
+    char text[48];
+    std::snprintf(text, sizeof(text), "%.6f", static_cast<double>(duration_ns) / 1e9);
+    return text;
+}
+
+std::string format_duration(std::int64_t duration_ns) {
+    const double seconds = static_cast<double>(duration_ns) / 1e9;
+    char text[48];
+    if (seconds < 1.0) {
+        std::snprintf(text, sizeof(text), "%.0f ms", seconds * 1000.0);
+    } else if (seconds < 60.0) {
+        std::snprintf(text, sizeof(text), "%.1f s", seconds);
+    } else if (seconds < 3600.0) {
+        const long long whole = static_cast<long long>(seconds);
+        std::snprintf(text, sizeof(text), "%lld min %lld s", whole / 60, whole % 60);
+    } else {
+        const long long whole = static_cast<long long>(seconds);
+        std::snprintf(text, sizeof(text), "%lld h %lld min", whole / 3600, (whole % 3600) / 60);
+    }
+    return text;
+}
+
+std::string format_flags(std::uint16_t flags) {
+    static constexpr struct {
+        std::uint16_t bit;
+        const char* name;
+    } k_names[] = {{tcp_flag::fin, "FIN"}, {tcp_flag::syn, "SYN"}, {tcp_flag::rst, "RST"},
+                   {tcp_flag::psh, "PSH"}, {tcp_flag::ack, "ACK"}, {tcp_flag::urg, "URG"},
+                   {tcp_flag::ece, "ECE"}, {tcp_flag::cwr, "CWR"}, {tcp_flag::ae, "AE"}};
+    // Wireshark's order: "[FIN, PSH, ACK]", "[SYN, ECE, CWR]".
+    std::string text;
+    for (const auto& entry : k_names) {
+        if ((flags & entry.bit) == 0) continue;
+        if (!text.empty()) text += ',';
+        text += entry.name;
+    }
+    return text.empty() ? "none" : text;
+}
+
+std::string format_bytes(std::uint64_t bytes) {
+    char text[32];
+    if (bytes < 1024) {
+        std::snprintf(text, sizeof(text), "%llu B", static_cast<unsigned long long>(bytes));
+    } else if (bytes < 1024ULL * 1024) {
+        std::snprintf(text, sizeof(text), "%.1f KiB", static_cast<double>(bytes) / 1024.0);
+    } else if (bytes < 1024ULL * 1024 * 1024) {
+        std::snprintf(text, sizeof(text), "%.1f MiB", static_cast<double>(bytes) / (1024.0 * 1024.0));
+    } else {
+        std::snprintf(text, sizeof(text), "%.2f GiB", static_cast<double>(bytes) / (1024.0 * 1024.0 * 1024.0));
+    }
+    return text;
+}
+
+}  // namespace tcpvet::report

@@ -1,0 +1,106 @@
+// Finished conversations become table rows, JSON strings, or NDJSON lines the moment they end.
+#include "tcpvet/report/report_collector.hpp"
+
+#include <algorithm>
+
+#include "tcpvet/report/format.hpp"
+#include "tcpvet/report/json_report.hpp"
+
+namespace tcpvet::report {
+
+ConversationRow make_row(const flow::Conversation& conversation) {
+    ConversationRow row;
+    row.stream = conversation.stream;
+    row.originator = format_endpoint(conversation.side[0].endpoint);
+    row.responder = format_endpoint(conversation.side[1].endpoint);
+    row.start_ns = conversation.first_ts_ns;
+    row.duration_ns = conversation.duration_ns();
+    row.packets = {conversation.side[0].packets, conversation.side[1].packets};
+    row.bytes = {conversation.side[0].wire_bytes, conversation.side[1].wire_bytes};
+    row.handshake = std::string(analysis::name(conversation.handshake));
+    row.teardown = std::string(analysis::name(conversation.teardown));
+    row.conn_state = std::string(conversation.zeek.conn_state());
+    row.nonconformant = analysis::is_nonconformant(conversation.handshake) || !conversation.findings.empty();
+    return row;
+}
+
+ReportCollector::ReportCollector(CollectMode mode, std::ostream* ndjson_out, std::uint64_t half_open_list_limit)
+    : m_mode(mode), m_out(ndjson_out), m_half_open_limit(half_open_list_limit) {}
+
+bool ReportCollector::wants_half_open_conversation() { return m_half_open_listed < m_half_open_limit; }
+
+namespace {
+
+// conn_state Zeek gives a bare SYN (then SYN-ACK) attempt, computed once by the Zeek model itself.
+std::string half_open_conn_state(bool synack_seen) {
+    analysis::ZeekConnection zeek;
+    DecodedPacket packet;
+    packet.cls = PacketClass::tcp;
+    packet.tcp.flags = tcp_flag::syn;
+    packet.tcp.seq = 1000;
+    zeek.on_segment(true, packet, false);
+    if (synack_seen) {
+        packet.tcp.flags = tcp_flag::syn | tcp_flag::ack;
+        packet.tcp.seq = 5000;
+        packet.tcp.ack = 1001;
+        zeek.on_segment(false, packet, false);
+    }
+    return std::string(zeek.conn_state());
+}
+
+}  // namespace
+
+void ReportCollector::on_half_open_end(const flow::HalfOpen& attempt, const flow::Conversation* materialized) {
+    if (materialized != nullptr) {
+        ++m_half_open_listed;
+        return;
+    }
+    // Not listed (beyond the limit): counted here with the verdicts its compact form implies.
+    static const std::string k_syn_only = half_open_conn_state(false);
+    static const std::string k_with_synack = half_open_conn_state(true);
+    ++m_half_open_unlisted;
+    ++m_conversations;
+    const auto verdict = attempt.synack_seen ? analysis::HandshakeVerdict::synack_unanswered
+                                             : analysis::HandshakeVerdict::syn_unanswered;
+    ++m_counts.handshake[std::string(analysis::name(verdict))];
+    ++m_counts.teardown[std::string(analysis::name(analysis::TeardownVerdict::none))];
+    ++m_counts.conn_state[attempt.synack_seen ? k_with_synack : k_syn_only];
+    if (attempt.syn_count > 1) m_counts.findings["syn_retransmitted"] += attempt.syn_count - 1U;
+    if (attempt.synack_count > 1) m_counts.findings["synack_retransmitted"] += attempt.synack_count - 1U;
+}
+
+void ReportCollector::on_conversation_end(const flow::Conversation& conversation) {
+    ++m_conversations;
+    ++m_counts.handshake[std::string(analysis::name(conversation.handshake))];
+    ++m_counts.teardown[std::string(analysis::name(conversation.teardown))];
+    ++m_counts.conn_state[std::string(conversation.zeek.conn_state())];
+    for (const flow::Finding& finding : conversation.findings) {
+        m_counts.findings[std::string(analysis::name(finding.kind))] += finding.count;
+    }
+    switch (m_mode) {
+    case CollectMode::rows: m_rows.push_back(make_row(conversation)); break;
+    case CollectMode::json: m_json.emplace_back(conversation.stream, conversation_json(conversation).dump()); break;
+    case CollectMode::ndjson: {
+        nlohmann::json record = conversation_json(conversation);
+        record["type"] = "conversation";
+        *m_out << record.dump() << '\n';
+        break;
+    }
+    }
+}
+
+std::vector<ConversationRow> ReportCollector::sorted_rows() {
+    std::stable_sort(m_rows.begin(), m_rows.end(),
+                     [](const ConversationRow& a, const ConversationRow& b) { return a.stream < b.stream; });
+    return m_rows;
+}
+
+std::vector<std::string> ReportCollector::sorted_json() {
+    std::stable_sort(m_json.begin(), m_json.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<std::string> result;
+    result.reserve(m_json.size());
+    for (auto& [stream, text] : m_json) result.push_back(std::move(text));
+    return result;
+}
+
+}  // namespace tcpvet::report

@@ -1,0 +1,188 @@
+// Text tables: aligned columns that fit 80 columns where they can, colour only when asked.
+#include "tcpvet/report/text_report.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "tcpvet/capture/packet_source.hpp"
+#include "tcpvet/report/format.hpp"
+
+namespace tcpvet::report {
+namespace {
+
+constexpr const char* k_bold = "\x1b[1m";
+constexpr const char* k_red = "\x1b[31m";
+constexpr const char* k_green = "\x1b[32m";
+constexpr const char* k_yellow = "\x1b[33m";
+constexpr const char* k_reset = "\x1b[0m";
+
+std::string paint(const std::string& text, const char* code, const TextStyle& style) {
+    return style.color ? std::string(code) + text + k_reset : text;
+}
+
+std::string pad_right(const std::string& text, std::size_t width) {
+    return text.size() >= width ? text : text + std::string(width - text.size(), ' ');
+}
+std::string pad_left(const std::string& text, std::size_t width) {
+    return text.size() >= width ? text : std::string(width - text.size(), ' ') + text;
+}
+
+std::string count_line(const char* label, std::uint64_t value) {
+    char text[96];
+    std::snprintf(text, sizeof(text), "  %-24s %llu\n", label, static_cast<unsigned long long>(value));
+    return text;
+}
+
+const char* verdict_color(const std::string& verdict) {
+    if (verdict == "complete" || verdict == "complete_with_data" || verdict == "graceful_four_way" ||
+        verdict == "graceful_three_segment" || verdict == "SF") {
+        return k_green;
+    }
+    if (verdict == "reset" || verdict == "rejected" || verdict == "synack_wrong_ack" ||
+        verdict == "third_segment_wrong" || verdict == "REJ") {
+        return k_red;
+    }
+    return k_yellow;
+}
+
+}  // namespace
+
+std::string render_capture_summary(const std::vector<std::string>& inputs, const PipelineResult& result,
+                                   const TextStyle& style) {
+    const capture::CaptureStats& stats = result.capture;
+    std::string out = paint("Capture", k_bold, style) + "\n";
+    for (const std::string& input : inputs) out += "  input                    " + input + "\n";
+    out += count_line("packets", stats.packets);
+    out += "  bytes                    " + std::to_string(stats.bytes) + " (" + format_bytes(stats.bytes) + ")\n";
+    if (!stats.empty()) {
+        out += "  first                    " + format_rfc3339(stats.first_ts_ns) + "\n";
+        out += "  last                     " + format_rfc3339(stats.last_ts_ns) + "\n";
+        out += "  span                     " + format_duration(stats.last_ts_ns - stats.first_ts_ns) + "\n";
+    }
+    for (const capture::LinkTypeCount& link : stats.link_types) {
+        if (link.link_type < 0) continue;
+        out += "  link " + pad_right(capture::link_type_name(link.link_type), 20) + std::to_string(link.packets) + "\n";
+    }
+    out += count_line("tcp", stats.tcp);
+    out += count_line("udp", stats.udp);
+    out += count_line("icmp", stats.icmp);
+    out += count_line("other ip", stats.other_ip);
+    out += count_line("non-ip", stats.non_ip);
+    if (stats.malformed != 0) out += count_line("malformed", stats.malformed);
+    out += count_line("ip fragments", stats.fragments);
+    out += count_line("truncated", stats.truncated);
+    if (stats.truncated != 0) {
+        static constexpr const char* k_layers[] = {"none", "link", "ip", "tcp", "tcp options"};
+        for (std::size_t i = 1; i < stats.truncated_at.size(); ++i) {
+            if (stats.truncated_at[i] == 0) continue;
+            out += "    at " + pad_right(k_layers[i], 19) + std::to_string(stats.truncated_at[i]) + "\n";
+        }
+    }
+    out += count_line("bad ipv4 checksums", stats.bad_ip_checksum);
+    out += count_line("bad tcp checksums", stats.bad_tcp_checksum);
+    if (stats.malformed_tcp_options != 0) out += count_line("malformed tcp options", stats.malformed_tcp_options);
+    if (result.live.received != 0 || result.live.dropped_by_kernel != 0) {
+        out += count_line("kernel received", result.live.received);
+        out += count_line("kernel dropped", result.live.dropped_by_kernel);
+        out += count_line("interface dropped", result.live.dropped_by_interface);
+    }
+    return out;
+}
+
+std::string render_tracker_summary(const PipelineResult& result, std::uint64_t half_open_unlisted) {
+    const flow::TrackerStats& t = result.tracker;
+    std::string out = "Tracking\n";
+    out += count_line("conversations", result.streams);
+    out += count_line("half-open attempts", t.half_open_created);
+    if (half_open_unlisted != 0) out += count_line("  counted, not listed", half_open_unlisted);
+    if (t.ended_idle_timeout != 0) out += count_line("ended by idle timeout", t.ended_idle_timeout);
+    if (t.resumed != 0) out += count_line("resumed after timeout", t.resumed);
+    if (t.ended_port_reuse != 0) out += count_line("ended by port reuse", t.ended_port_reuse);
+    out += count_line("evicted (record cap)", t.evicted_record_cap);
+    out += count_line("evicted (conv. cap)", t.evicted_conversation_cap);
+    out += "  peak memory              " + format_bytes(t.peak_memory_bytes) + " (" + std::to_string(t.peak_records) +
+           " records)\n";
+    return out;
+}
+
+std::string render_conversation_table(const std::vector<ConversationRow>& rows, const TextStyle& style) {
+    std::string out;
+    std::size_t w_orig = 10;
+    std::size_t w_resp = 9;
+    for (const ConversationRow& row : rows) {
+        w_orig = std::max(w_orig, row.originator.size());
+        w_resp = std::max(w_resp, row.responder.size());
+    }
+    out += paint(pad_left("#", 4) + "  " + pad_right("originator", w_orig) + "    " + pad_right("responder", w_resp) +
+                     "  " + pad_left("start", 8) + pad_left("dur", 9) + pad_left("pkts>", 7) + pad_left("<pkts", 6) +
+                     pad_left("bytes>", 10) + pad_left("<bytes", 10) + "  handshake / teardown / state",
+                 k_bold, style) +
+           "\n";
+    const std::int64_t base = rows.empty() ? 0 : std::min_element(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
+                                                     return a.start_ns < b.start_ns;
+                                                 })->start_ns;
+    for (const ConversationRow& row : rows) {
+        char start[32];
+        std::snprintf(start, sizeof(start), "%.3f", static_cast<double>(row.start_ns - base) / 1e9);
+        char duration[32];
+        std::snprintf(duration, sizeof(duration), "%.3f", static_cast<double>(row.duration_ns) / 1e9);
+        out += pad_left(std::to_string(row.stream), 4) + "  " + pad_right(row.originator, w_orig) + " -> " +
+               pad_right(row.responder, w_resp) + "  " + pad_left(start, 8) + pad_left(duration, 9) +
+               pad_left(std::to_string(row.packets[0]), 7) + pad_left(std::to_string(row.packets[1]), 6) +
+               pad_left(std::to_string(row.bytes[0]), 10) + pad_left(std::to_string(row.bytes[1]), 10) + "  " +
+               paint(row.handshake, verdict_color(row.handshake), style) + " / " +
+               paint(row.teardown, verdict_color(row.teardown), style) + " / " + row.conn_state + "\n";
+    }
+    return out;
+}
+
+std::string render_verdict_counts(const VerdictCounts& counts, const TextStyle& style) {
+    std::string out = paint("Verdicts", k_bold, style) + "\n";
+    const auto section = [&out, &style](const char* title, const std::map<std::string, std::uint64_t>& map) {
+        if (map.empty()) return;
+        out += std::string("  ") + title + "\n";
+        for (const auto& [name, count] : map) {
+            out += "    " + paint(pad_right(name, 26), verdict_color(name), style) + std::to_string(count) + "\n";
+        }
+    };
+    section("handshake", counts.handshake);
+    section("teardown", counts.teardown);
+    section("conn_state (Zeek)", counts.conn_state);
+    section("findings", counts.findings);
+    return out;
+}
+
+std::string render_packet_line(const DecodedPacket& packet, const flow::SegmentInfo& info, std::int64_t first_ts_ns,
+                               const TextStyle& style) {
+    char head[96];
+    std::snprintf(head, sizeof(head), "%6llu %11.6f %4u ", static_cast<unsigned long long>(packet.frame),
+                  static_cast<double>(packet.ts_ns - first_ts_ns) / 1e9, info.stream);
+    const TcpHeader& tcp = packet.tcp;
+    std::string line = head;
+    line += format_endpoint({packet.src, tcp.src_port}) + " > " + format_endpoint({packet.dst, tcp.dst_port});
+    line += " [" + paint(format_flags(tcp.flags), tcp.has(tcp_flag::rst) ? k_red : (tcp.has(tcp_flag::syn) || tcp.has(tcp_flag::fin)) ? k_yellow : k_green, style) + "]";
+    line += " seq=" + std::to_string(info.analysis.rel_seq);
+    if (tcp.has(tcp_flag::ack)) line += " ack=" + std::to_string(info.analysis.rel_ack);
+    line += " len=" + std::to_string(packet.payload_len) + " win=" + std::to_string(tcp.window);
+    line += " (raw seq=" + std::to_string(tcp.seq) + " ack=" + std::to_string(tcp.ack) + ")";
+    const TcpOptions& o = tcp.options;
+    std::string options;
+    if (o.has_mss) options += " mss=" + std::to_string(o.mss);
+    if (o.has_window_scale) options += " ws=" + std::to_string(o.window_scale);
+    if (o.sack_permitted) options += " sack_perm";
+    if (o.has_timestamps) options += " ts=" + std::to_string(o.ts_val) + "/" + std::to_string(o.ts_ecr);
+    for (std::size_t i = 0; i < o.sack_count; ++i) {
+        options += " sack=" + std::to_string(o.sack[i].left) + "-" + std::to_string(o.sack[i].right);
+    }
+    if (o.malformed) options += " options-malformed";
+    if (!options.empty()) line += " <" + options.substr(1) + ">";
+    for (std::size_t i = 0; i < analysis::k_segment_flag_count; ++i) {
+        if ((info.analysis.flags & (analysis::SegmentFlags{1} << i)) != 0) {
+            line += " " + paint("[" + std::string(analysis::k_segment_flag_names[i]) + "]", k_red, style);
+        }
+    }
+    if (packet.tcp_checksum == ChecksumResult::bad) line += " [bad checksum]";
+    return line;
+}
+
+}  // namespace tcpvet::report

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Regenerates every testdata/gen_*.pcap* capture with tcpvet_gen. Deterministic: running it twice
+# writes byte-identical files. Usage: tests/gen/make_testdata.sh PATH/TO/tcpvet_gen [OUTDIR]
+# OUTDIR defaults to the repository's testdata/ (the gen_reproducible test passes a scratch dir).
+set -euo pipefail
+
+gen=${1:?usage: make_testdata.sh PATH/TO/tcpvet_gen [OUTDIR]}
+here=$(cd "$(dirname "$0")" && pwd)
+out=${2:-$here/../../testdata}
+mkdir -p "$out"
+
+# Every small scenario; syn_flood, mixed and flood are generated at test time instead.
+scenarios=(
+    textbook textbook_third_segment synack_wrong_ack third_segment_wrong_ack
+    simultaneous_open simultaneous_close three_segment_close half_close fin_unacked
+    reset_by_server_with_data syn_retransmit synack_retransmit third_segment_data data_before_handshake
+    data_on_syn syn_unanswered rejected midstream port_reuse idle_resume
+    transfer_trouble invalid_flags close_wait
+)
+for s in "${scenarios[@]}"; do
+    "$gen" "$s" "$out/gen_$s.pcap"
+done
+
+# Format, link-layer and address-family variants of textbook.
+"$gen" textbook "$out/gen_textbook_ns.pcap" --format pcap-ns
+"$gen" textbook "$out/gen_textbook.pcapng" --format pcapng
+for link in vlan qinq sll sll2 raw null loop; do
+    "$gen" textbook "$out/gen_textbook_$link.pcap" --link "$link"
+done
+"$gen" textbook "$out/gen_textbook_ipv6.pcap" --ipv6
