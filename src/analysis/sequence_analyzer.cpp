@@ -11,7 +11,8 @@
 #include "tcpvet/analysis/sequence_analyzer.hpp"
 
 #include <algorithm>
-
+#include <cstddef>
+#include <cstdint>
 
 namespace tcpvet::analysis {
 

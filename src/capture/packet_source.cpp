@@ -65,6 +65,8 @@ struct PacketSource::Impl {
     pcap_dumper_t* dumper = nullptr;
     FILE* file = nullptr;   // pcap_file(handle) for files
     bool seekable = false;  // ftell works on `file` (not a pipe)
+    bool classic = false;   // classic pcap: a record is a 16-byte header plus caplen bytes
+    std::uint32_t records_since_ftell = 0;
     bool nano = true;       // timestamps of `handle` are in nanoseconds
     int link_type = 0;
 
@@ -156,9 +158,7 @@ bool PacketSource::Impl::open_memory() {
 
 namespace {
 // fmemopen in read mode never writes to the buffer; its prototype just predates const.
-FILE* open_memory_file(Bytes memory) {
-    return ::fmemopen(const_cast<std::byte*>(memory.data()), memory.size(), "rb");
-}
+FILE* open_memory_file(Bytes memory) { return ::fmemopen(const_cast<std::byte*>(memory.data()), memory.size(), "rb"); }
 }  // namespace
 
 bool PacketSource::Impl::open_input(std::size_t index) {
@@ -175,11 +175,26 @@ bool PacketSource::Impl::open_input(std::size_t index) {
         return fail(name + ": " + errno_text(errno));
     }
     struct stat st {};
-    if (::fstat(::fileno(fp), &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0) {
+    const bool regular = ::fstat(::fileno(fp), &st) == 0 && S_ISREG(st.st_mode);
+    if (regular && st.st_size == 0) {
         if (fp != stdin) {
             std::fclose(fp);
         }
         return fail(name + ": file is empty (0 bytes), not a capture file");
+    }
+    // A large buffer: the default 4 KiB costs a read() per few packets.
+    if (regular && fp != stdin && !input.is_memory) std::setvbuf(fp, nullptr, _IOFBF, 1 << 18);
+    // Classic pcap records have a fixed header, so record offsets are counted rather than asked
+    // for: an ftell() per packet is an lseek() system call.
+    classic = false;
+    if (regular && !input.is_memory) {
+        unsigned char magic[4] = {};
+        if (std::fread(magic, 1, sizeof(magic), fp) == sizeof(magic)) {
+            const std::uint32_t be = (std::uint32_t{magic[0]} << 24) | (std::uint32_t{magic[1]} << 16) |
+                                     (std::uint32_t{magic[2]} << 8) | magic[3];
+            classic = be == 0xa1b2c3d4U || be == 0xd4c3b2a1U || be == 0xa1b23c4dU || be == 0x4d3cb2a1U;
+        }
+        std::rewind(fp);
     }
 
     char errbuf[PCAP_ERRBUF_SIZE];
@@ -326,9 +341,9 @@ bool PacketSource::Impl::next_file(RawFrame& frame) {
             done = true;
             return false;
         }
-        // Where this record starts, for the error message and the progress bar. glibc answers
-        // ftell from its buffer state without a system call on a regular file.
-        if (seekable) {
+        // Where this record starts, for the error message and the progress bar: counted for
+        // classic pcap, asked of ftell() (a system call) every 1024 records for pcapng.
+        if (seekable && !classic && (++records_since_ftell & 1023U) == 1U) {
             const long offset = std::ftell(file);
             if (offset >= 0) {
                 record_offset = static_cast<std::uint64_t>(offset);
@@ -339,7 +354,12 @@ bool PacketSource::Impl::next_file(RawFrame& frame) {
         const int status = pcap_next_ex(handle, &header, &data);
         if (status == 1) {
             fill(frame, *header, data);
+            if (classic) record_offset += 16U + header->caplen;
             return true;
+        }
+        if (seekable && !classic && status != PCAP_ERROR_BREAK) {
+            const long offset = std::ftell(file);
+            if (offset >= 0) record_offset = static_cast<std::uint64_t>(offset);
         }
         if (status == PCAP_ERROR_BREAK) {  // the end of this file
             bytes_before += seekable ? record_offset : 0;
@@ -357,7 +377,8 @@ bool PacketSource::Impl::next_file(RawFrame& frame) {
         // say where, numbering the record as it would have been numbered.
         std::string message = display_name(inputs[current]) + ": packet " + std::to_string(frames + 1);
         if (seekable) {
-            message += " (byte offset " + std::to_string(record_offset) + ")";
+            // pcapng: where libpcap stopped reading, which is at or after the failing block's start.
+            message += (classic ? " (byte offset " : " (near byte offset ") + std::to_string(record_offset) + ")";
         }
         message += ": ";
         message += pcap_geterr(handle);

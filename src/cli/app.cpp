@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "tcpvet/cli/anomaly_command.hpp"
 #include "tcpvet/cli/commands.hpp"
 #include "tcpvet/cli/options.hpp"
 
@@ -26,6 +27,7 @@ Examples:
   tcpvet conversations capture.pcapng -f 'port 443'
   tcpvet ladder capture.pcap --stream 0 --explain
   tcpvet analyze a.pcap b.pcap --format json -o report.json
+  tcpvet anomalies capture.pcap --fail-on warning --threshold close_wait_seconds=30
   tcpvet live -i lo --duration 10 --format ndjson | jq .
 Exit status: 0 ok, 1 usage or input error, 2 anomalies at or above --fail-on.
 )";
@@ -74,7 +76,8 @@ CLI::App* add_file_command(CLI::App& app, Options& options, const std::string& n
 }
 
 bool is_subcommand_name(const std::string& word) {
-    static const std::vector<std::string> k_names = {"analyze", "packets", "conversations", "ladder", "live", "help"};
+    static const std::vector<std::string> k_names = {"analyze", "packets", "conversations", "ladder",
+                                                     "follow",  "live",    "help",   "anomalies"};
     for (const std::string& name : k_names) {
         if (word == name) return true;
     }
@@ -90,13 +93,27 @@ int run(int argc, char** argv) {
     app.footer(k_examples);
     app.require_subcommand(0, 1);
 
-    add_file_command(app, options, "analyze", "capture summary, conversation table, verdicts (default command)");
+    CLI::App* analyze =
+        add_file_command(app, options, "analyze", "capture summary, conversation table, verdicts (default command)");
+    analyze->add_option("--dump-streams", options.dump_streams_dir,
+                        "write each direction's reassembled bytes to DIR/stream-NNNNNN_CLIENT-SERVER.{client,server}");
+    add_anomaly_options(*analyze, options);
+    add_anomaly_options(*add_file_command(app, options, "anomalies", "anomalies only, grouped by kind and severity"),
+                        options);
     add_file_command(app, options, "packets", "one line (or JSON object) per TCP segment");
     add_file_command(app, options, "conversations", "the conversation table");
     CLI::App* ladder = add_file_command(app, options, "ladder", "draw one conversation as a sequence diagram");
     ladder->add_option("--stream", options.stream, "the conversation to draw (tcp.stream number)")->required();
     ladder->add_flag("--absolute", options.absolute, "raw sequence numbers instead of relative");
     ladder->add_flag("--explain", options.explain, "explain each segment's numbers");
+    CLI::App* follow = add_file_command(app, options, "follow", "one stream's reassembled bytes (Follow TCP Stream)");
+    follow->add_option("--stream", options.stream, "the conversation to follow (tcp.stream number)")->required();
+    follow->add_option("--direction", options.follow_direction, "both, client or server")
+        ->check(CLI::IsMember({"both", "client", "server"}))
+        ->capture_default_str();
+    follow->add_option("--as", options.follow_as, "ascii, hex, or raw (exact bytes; both directions concatenated)")
+        ->check(CLI::IsMember({"ascii", "hex", "raw"}))
+        ->capture_default_str();
 
     CLI::App* live = app.add_subcommand("live", "capture from an interface, report conversations as they end");
     live->add_option("-i,--interface", options.live.interface, "interface to capture on");
@@ -141,7 +158,9 @@ int run(int argc, char** argv) {
     if (options.command == "packets") return run_packets(options);
     if (options.command == "conversations") return run_conversations(options);
     if (options.command == "ladder") return run_ladder(options);
+    if (options.command == "follow") return run_follow(options);
     if (options.command == "live") return run_live(options);
+    if (options.command == "anomalies") return run_anomalies(options);
     return run_analyze(options);
 }
 

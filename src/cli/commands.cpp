@@ -12,15 +12,18 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <mutex>
 #include <thread>
 
 #include "tcpvet/capture/progress.hpp"
+#include "tcpvet/cli/anomaly_command.hpp"
 #include "tcpvet/pipeline.hpp"
 #include "tcpvet/report/format.hpp"
 #include "tcpvet/report/json_report.hpp"
 #include "tcpvet/report/ladder.hpp"
 #include "tcpvet/report/report_collector.hpp"
+#include "tcpvet/report/stream_dumper.hpp"
 #include "tcpvet/report/text_report.hpp"
 
 namespace tcpvet::cli {
@@ -155,8 +158,9 @@ json summary_json(const Options& options, const PipelineResult& result, report::
 
 // The full JSON document, streamed: the conversations are pre-rendered strings, spliced in.
 void write_json_report(std::ostream& out, const Options& options, const PipelineResult& result,
-                       report::ReportCollector& collector) {
+                       report::ReportCollector& collector, const AnomalySession* anomalies = nullptr) {
     json head = summary_json(options, result, collector);
+    if (anomalies != nullptr) anomalies->fill(head);
     std::string text = head.dump();
     text.pop_back();  // the closing brace; conversations go last
     out << text << ",\"conversations\":[";
@@ -227,7 +231,36 @@ int run_analyze(const Options& options) {
     capture::PacketSource source(source_options(options));
     if (!open_source(source)) return k_exit_error;
     report::ReportCollector collector(collect_mode(options.format), &output.stream(), options.half_open_list_limit);
-    const PipelineResult result = run_pipeline(source, pipeline_options(options), collector);
+    // Anomaly detectors observe the same tracker; NDJSON streams each anomaly as it is raised.
+    AnomalySession anomalies(options, options.format == OutputFormat::ndjson ? &output.stream() : nullptr);
+    if (!anomalies.ok()) return k_exit_error;
+    flow::ObserverChain observers;
+    observers.add(collector);
+    observers.add(anomalies.engine());
+    // --dump-streams: reassembly in byte mode, each direction's bytes to a file.
+    PipelineOptions pipeline = pipeline_options(options);
+    std::unique_ptr<report::StreamDumper> dumper;
+    if (!options.dump_streams_dir.empty()) {
+        dumper = std::make_unique<report::StreamDumper>(options.dump_streams_dir);
+        if (!dumper->prepare()) {
+            print_error(dumper->error());
+            return k_exit_error;
+        }
+        observers.add(*dumper);
+        pipeline.tracker.stream_bytes = true;
+    }
+    const PipelineResult result = run_pipeline(source, pipeline, observers);
+    anomalies.finish();
+    if (dumper != nullptr) {
+        const report::StreamDumpStats& dumped = dumper->stats();
+        if (dumped.errors != 0) {
+            print_error("--dump-streams: " + std::to_string(dumped.errors) + " error(s), first: " + dumper->error());
+        }
+        if (!options.quiet) {
+            std::cerr << "tcpvet: dumped " << dumped.bytes << " bytes into " << dumped.files << " file(s) in "
+                      << options.dump_streams_dir << " (" << dumped.gaps << " gap(s) left as holes)\n";
+        }
+    }
 
     switch (options.format) {
     case OutputFormat::text: {
@@ -237,17 +270,19 @@ int run_analyze(const Options& options) {
         out << report::render_tracker_summary(result, collector.half_open_unlisted()) << '\n';
         out << "Conversations\n" << report::render_conversation_table(collector.sorted_rows(), style) << '\n';
         out << report::render_verdict_counts(collector.counts(), style);
+        out << '\n' << anomalies.render_text(style);
         break;
     }
-    case OutputFormat::json: write_json_report(output.stream(), options, result, collector); break;
+    case OutputFormat::json: write_json_report(output.stream(), options, result, collector, &anomalies); break;
     case OutputFormat::ndjson: {
         json summary = summary_json(options, result, collector);
+        anomalies.fill(summary);
         summary["type"] = "summary";
         output.stream() << summary.dump() << '\n';
         break;
     }
     }
-    return finish_status(result, output);
+    return anomalies.exit_status(finish_status(result, output));
 }
 
 int run_conversations(const Options& options) {

@@ -1,7 +1,9 @@
 // Internet checksum: a one's-complement sum of 16-bit words, checked by summing to 0xffff.
 #include "tcpvet/decode/checksum.hpp"
 
+#include <bit>
 #include <cstddef>
+#include <cstring>
 
 #include "tcpvet/byte_reader.hpp"
 
@@ -19,16 +21,38 @@ Bytes address_bytes(const IpAddress& address) noexcept {
 
 }  // namespace
 
+// RFC 1071 §2(B): the one's-complement sum does not depend on byte order, so words are summed in
+// native order eight bytes at a time and the folded result is swapped once into network order.
 std::uint64_t checksum_add(std::uint64_t sum, Bytes data) noexcept {
-    ByteReader reader{data};
-    while (reader.remaining() >= 2) {
-        sum += reader.be16();
+    const std::byte* p = data.data();
+    std::size_t n = data.size();
+    std::uint64_t native = 0;
+    while (n >= 8) {
+        std::uint64_t word = 0;
+        std::memcpy(&word, p, sizeof(word));
+        native += (word & 0xffffffffU) + (word >> 32U);
+        p += 8;
+        n -= 8;
     }
-    if (reader.remaining() == 1) {
-        // RFC 1071 §4.1: an odd last byte is summed as the high byte of a zero-padded word.
-        sum += std::uint64_t{reader.u8()} << 8U;
+    while (n >= 2) {
+        std::uint16_t half = 0;
+        std::memcpy(&half, p, sizeof(half));
+        native += half;
+        p += 2;
+        n -= 2;
     }
-    return sum;
+    if (n == 1) {
+        // RFC 1071 §4.1: an odd last byte is the high byte of a zero-padded network-order word.
+        const std::uint16_t pad_word[1] = {0};
+        std::uint16_t half = pad_word[0];
+        std::memcpy(&half, p, 1);
+        native += half;
+    }
+    auto folded = checksum_fold(native);
+    if constexpr (std::endian::native == std::endian::little) {
+        folded = static_cast<std::uint16_t>((folded >> 8U) | (folded << 8U));
+    }
+    return sum + folded;
 }
 
 std::uint16_t checksum_fold(std::uint64_t sum) noexcept {

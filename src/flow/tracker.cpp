@@ -53,6 +53,24 @@ TcpOptions unpack_options(const PackedSynOptions& packed) noexcept {
     return options;
 }
 
+// Forwards one direction's reassembled bytes to the observer, naming the conversation and side.
+class SideSink : public StreamSink {
+public:
+    SideSink(TrackerObserver& observer, const Conversation& conversation, unsigned side)
+        : m_observer(observer), m_conversation(conversation), m_side(side) {}
+    void on_stream_data(std::uint64_t offset, Bytes data) override {
+        m_observer.on_stream_data(m_conversation, m_side, offset, data);
+    }
+    void on_stream_gap(std::uint64_t offset, std::uint64_t length) override {
+        m_observer.on_stream_gap(m_conversation, m_side, offset, length);
+    }
+
+private:
+    TrackerObserver& m_observer;
+    const Conversation& m_conversation;
+    unsigned m_side;
+};
+
 struct FlowKeyHasher {
     std::size_t operator()(const FlowKey& key) const noexcept { return hash_flow_key(key); }
 };
@@ -84,7 +102,9 @@ struct Tracker::Slab {
 };
 
 Tracker::Tracker(TrackerOptions options, TrackerObserver& observer)
-    : m_options(options), m_observer(observer), m_table(4096), m_tombs(std::make_unique<Slab>()) {}
+    : m_options(options), m_observer(observer), m_table(4096), m_tombs(std::make_unique<Slab>()) {
+    m_budget.limit = options.reassembly_global_bytes;
+}
 
 Tracker::~Tracker() = default;
 
@@ -463,14 +483,60 @@ void Tracker::track_segment(Conversation& conversation, unsigned side, const Dec
     // offloaded, unfinished checksums. They are counted in the capture statistics instead.
     conversation.zeek.on_segment(side == 0, packet, false);
     classify_segment(conversation, side, packet, info.analysis);
+    reassemble(conversation, side, packet);
     if (conversation.last_frame < packet.frame || conversation.last_frame == 0) conversation.last_frame = packet.frame;
     conversation.last_ts_ns = std::max(conversation.last_ts_ns, packet.ts_ns);
     info.state_after = {conversation.side[0].state, conversation.side[1].state};
     info.conversation = &conversation;
 }
 
+// Payload goes to the sender's stream; the ACK field lets the peer's stream skip what never came.
+void Tracker::reassemble(Conversation& conversation, unsigned side, const DecodedPacket& packet) {
+    const TcpHeader& tcp = packet.tcp;
+    if (tcp.has(tcp_flag::rst)) return;
+    const bool syn = tcp.has(tcp_flag::syn);
+    if (packet.payload_len > 0) {
+        StreamReassembler& stream = conversation.reassembly[side];
+        const std::uint32_t data_seq = tcp.seq + (syn ? 1U : 0U);
+        if (!stream.started()) {
+            const EndpointRecord& sender = conversation.side[side];
+            stream.start(sender.isn_known ? sender.isn + 1 : data_seq);
+        }
+        if (m_options.stream_bytes) {
+            SideSink sink(m_observer, conversation, side);
+            stream.add(data_seq, packet.payload_len, packet.payload, m_options.reassembly, m_budget, &sink);
+        } else {
+            stream.add(data_seq, packet.payload_len, {}, m_options.reassembly, m_budget, nullptr);
+        }
+    }
+    if (tcp.has(tcp_flag::ack)) {
+        StreamReassembler& peer_stream = conversation.reassembly[side ^ 1U];
+        if (!peer_stream.started()) return;
+        if (m_options.stream_bytes) {
+            SideSink sink(m_observer, conversation, side ^ 1U);
+            peer_stream.acknowledged(tcp.ack, m_budget, &sink);
+        } else {
+            peer_stream.acknowledged(tcp.ack, m_budget, nullptr);
+        }
+    }
+}
+
+void Tracker::finish_reassembly(Conversation& conversation) {
+    for (unsigned side = 0; side < 2; ++side) {
+        StreamReassembler& stream = conversation.reassembly[side];
+        if (!stream.started()) continue;
+        if (m_options.stream_bytes) {
+            SideSink sink(m_observer, conversation, side);
+            stream.finish(m_budget, &sink);
+        } else {
+            stream.finish(m_budget, nullptr);
+        }
+    }
+}
+
 void Tracker::end_conversation(RecordHandle handle, std::uint64_t hash, analysis::EndReason reason) {
     Conversation& conversation = m_conversations[slab_index(handle)];
+    finish_reassembly(conversation);
     conversation.end_reason = reason;
     conversation.timed_out = reason == analysis::EndReason::idle_timeout;
     const std::int64_t end_ns = reason == analysis::EndReason::end_of_capture ? std::max(m_now_ns, conversation.last_ts_ns)
@@ -611,6 +677,28 @@ void Tracker::finish() {
             end_conversation(handle, hash_flow_key(m_conversations[handle].key), analysis::EndReason::end_of_capture);
         }
     }
+}
+
+void ObserverChain::on_segment(const DecodedPacket& packet, const SegmentInfo& info) {
+    for (TrackerObserver* observer : m_observers) observer->on_segment(packet, info);
+}
+void ObserverChain::on_conversation_end(const Conversation& conversation) {
+    for (TrackerObserver* observer : m_observers) observer->on_conversation_end(conversation);
+}
+void ObserverChain::on_half_open_end(const HalfOpen& attempt, const Conversation* materialized) {
+    for (TrackerObserver* observer : m_observers) observer->on_half_open_end(attempt, materialized);
+}
+bool ObserverChain::wants_half_open_conversation() {
+    bool wants = false;
+    for (TrackerObserver* observer : m_observers) wants = observer->wants_half_open_conversation() || wants;
+    return wants;
+}
+void ObserverChain::on_stream_data(const Conversation& conversation, unsigned side, std::uint64_t offset, Bytes data) {
+    for (TrackerObserver* observer : m_observers) observer->on_stream_data(conversation, side, offset, data);
+}
+void ObserverChain::on_stream_gap(const Conversation& conversation, unsigned side, std::uint64_t offset,
+                                  std::uint64_t length) {
+    for (TrackerObserver* observer : m_observers) observer->on_stream_gap(conversation, side, offset, length);
 }
 
 void Tracker::note_memory() {

@@ -39,6 +39,19 @@ json figures_json(const analysis::DirectionFigures& figures) {
     return json{{"flags", flags}, {"rtt", rtt}, {"bytes_in_flight_max", figures.bytes_in_flight_max}};
 }
 
+json reassembly_json(const flow::ReassemblyFigures& figures) {
+    return json{{"delivered_bytes", figures.delivered_bytes},
+                {"out_of_order_segments", figures.out_of_order_segments},
+                {"overlaps", figures.overlaps},
+                {"overlap_bytes", figures.overlap_bytes},
+                {"overlaps_differing", figures.overlaps_differing},
+                {"gaps", figures.gaps},
+                {"missed_bytes", figures.missed_bytes},
+                {"dropped_bytes", figures.dropped_bytes},
+                {"out_of_window_segments", figures.out_of_window_segments},
+                {"buffered_peak", figures.buffered_peak}};
+}
+
 json endpoint_json(const flow::Conversation& conversation, unsigned side) {
     const flow::EndpointRecord& endpoint = conversation.side[side];
     json transitions = json::array();
@@ -75,7 +88,8 @@ json endpoint_json(const flow::Conversation& conversation, unsigned side) {
                 {"rst_frame", nullable_frame(endpoint.rst_frame)},
                 {"bytes_after_peer_fin", endpoint.bytes_after_peer_fin},
                 {"keepalives", endpoint.keepalives},
-                {"analysis", figures_json(direction.figures)}};
+                {"analysis", figures_json(direction.figures)},
+                {"reassembly", reassembly_json(conversation.reassembly[side].figures())}};
 }
 
 }  // namespace

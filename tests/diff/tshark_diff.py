@@ -51,16 +51,21 @@ PACKET_KEYS = {"frame": "frame", "stream": "stream", "seq": "rel_seq", "ack": "r
                "analysis": "analysis"}
 
 
+def fail(message: str) -> None:
+    print(f"tshark_diff: {message}", file=sys.stderr)
+    sys.exit(2)
+
+
 def run(cmd: list[str]) -> str:
     try:
         proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, check=False)
     except OSError as exc:
-        sys.exit(f"tshark_diff: cannot run {cmd[0]}: {exc}")
+        fail(f"cannot run {cmd[0]}: {exc}")
     if proc.returncode != 0:
         err = proc.stderr.strip().splitlines()
         # tshark exits non-zero on a cut-off capture after printing what it read; keep its output.
         if not proc.stdout:
-            sys.exit(f"tshark_diff: {' '.join(cmd)} failed ({proc.returncode}): {err[-1] if err else ''}")
+            fail(f"{' '.join(cmd)} failed ({proc.returncode}): {err[-1] if err else ''}")
         print(f"note: {cmd[0]} exited {proc.returncode}: {err[-1] if err else ''}", file=sys.stderr)
     return proc.stdout
 
@@ -210,34 +215,47 @@ def endpoint_text(value) -> str:
 
 
 def tcpvet_conversation_row(obj: dict) -> dict | None:
-    """ADAPT HERE once `tcpvet conversations --format ndjson` names are fixed.
-
-    Expected now: {"stream": N, "a": "addr:port", "b": "addr:port", "packets": [a_to_b, b_to_a],
-    "bytes": [a_to_b, b_to_a], "start": seconds}, where a is the originator (tshark's A).
-    """
-    if "packets" not in obj:
+    """One `tcpvet conversations --format ndjson` record as a -z conv,tcp row (A = originator)."""
+    if obj.get("type", "conversation") != "conversation" or "originator" not in obj:
         return None
-    a = obj.get("a", obj.get("client", obj.get("originator", obj.get("src", ""))))
-    b = obj.get("b", obj.get("server", obj.get("responder", obj.get("dst", ""))))
-    packets = obj["packets"]
-    wire = obj.get("bytes", obj.get("wire_bytes", [0, 0]))
+
+    def endpoint(side: dict) -> str:
+        address = side["address"]
+        return f"{address}:{side['port']}"  # tshark writes IPv6 endpoints without brackets
+
+    o, r = obj["originator"], obj["responder"]
     return {
-        "stream": obj.get("stream"),
-        "a": endpoint_text(a), "b": endpoint_text(b),
-        "frames_ab": int(packets[0]), "frames_ba": int(packets[1]),
-        "bytes_ab": format_size(int(wire[0])), "bytes_ba": format_size(int(wire[1])),
-        "start": float(obj.get("start", obj.get("first_ts", 0.0)) or 0.0),
+        "stream": obj["stream"],
+        "a": endpoint_text(endpoint(o)), "b": endpoint_text(endpoint(r)),
+        "frames_ab": int(o["packets"]), "frames_ba": int(r["packets"]),
+        "wire_ab": int(o["bytes"]), "wire_ba": int(r["bytes"]),
+        "start": float(obj["start"]["epoch"]),
     }
 
 
 def tcpvet_conversations(binary: str, capture: str) -> list[dict]:
-    rows = []
-    for line in run([binary, "conversations", capture, "--format", "ndjson"]).splitlines():
+    # A conversation split by an idle timeout keeps its stream number: add its records up, as
+    # tshark knows it as one conversation.
+    by_stream: dict[int, dict] = {}
+    for line in run([binary, "conversations", capture, "--format", "ndjson", "-q"]).splitlines():
         line = line.strip()
-        if line.startswith("{"):
-            row = tcpvet_conversation_row(json.loads(line))
-            if row is not None:
-                rows.append(row)
+        if not line.startswith("{"):
+            continue
+        row = tcpvet_conversation_row(json.loads(line))
+        if row is None:
+            continue
+        seen = by_stream.get(row["stream"])
+        if seen is None:
+            by_stream[row["stream"]] = row
+        else:
+            for key in ("frames_ab", "frames_ba", "wire_ab", "wire_ba"):
+                seen[key] += row[key]
+            seen["start"] = min(seen["start"], row["start"])
+    rows = []
+    for row in by_stream.values():
+        row["bytes_ab"] = format_size(row.pop("wire_ab"))
+        row["bytes_ba"] = format_size(row.pop("wire_ba"))
+        rows.append(row)
     return rows
 
 

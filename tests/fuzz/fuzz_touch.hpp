@@ -52,7 +52,8 @@ inline bool within(Bytes inner, Bytes outer) noexcept {
     }
     const auto* lo = outer.data();
     const auto* hi = outer.data() + outer.size();
-    return !std::less<const std::byte*>{}(inner.data(), lo) && !std::less<const std::byte*>{}(hi, inner.data() + inner.size());
+    return !std::less<const std::byte*>{}(inner.data(), lo) &&
+           !std::less<const std::byte*>{}(hi, inner.data() + inner.size());
 }
 
 // Touches every field of a decoded packet, and the payload bytes.

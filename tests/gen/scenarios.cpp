@@ -270,6 +270,79 @@ void play_midstream(Wire& w, const GenOptions& opt) {
     four_way_close(c, s);  // 6..9
 }
 
+// --- one scenario per remaining verdict and Zeek conn_state ---
+
+void play_synack_unanswered(Wire& w, const GenOptions& opt) {
+    Conn k(w, opt, 50030);
+    auto& c = k.c;
+    auto& s = k.s;
+    c.syn(1000);        // 1
+    s.synack(5000);     // 2 the client never sends the third segment
+    w.after_us(1'000'000);
+    s.synack(5000);     // 3 the server retransmits its SYN-ACK
+}
+
+void play_established_open(Wire& w, const GenOptions& opt) {
+    Conn k(w, opt, 50031);
+    auto& c = k.c;
+    auto& s = k.s;
+    c.syn(1000);         // 1
+    s.synack(5000);      // 2
+    c.ack();             // 3
+    small_exchange(c, s);  // 4..6; the capture ends with the connection open (Zeek S1)
+}
+
+void play_responder_close_only(Wire& w, const GenOptions& opt) {
+    Conn k(w, opt, 50032);
+    auto& c = k.c;
+    auto& s = k.s;
+    c.syn(1000);         // 1
+    s.synack(5000);      // 2
+    c.ack();             // 3
+    small_exchange(c, s);  // 4..6
+    s.fin();             // 7 the server closes
+    c.ack();             // 8 the client acknowledges but never closes (Zeek S3)
+}
+
+void play_syn_then_rst(Wire& w, const GenOptions& opt) {
+    Conn k(w, opt, 50033);
+    auto& c = k.c;
+    c.syn(1000);                   // 1
+    c.raw(rst, 1001, 0, 0);        // 2 the client gives up with a bare RST (Zeek RSTOS0)
+}
+
+void play_synack_then_rst(Wire& w, const GenOptions& opt) {
+    Conn k(w, opt, 50034);
+    auto& s = k.s;
+    s.raw(syn | ack, 5000, 1001, 0);  // 1 a SYN-ACK whose SYN was not captured
+    s.raw(rst | ack, 5001, 1001, 0);  // 2 then the responder resets (Zeek RSTRH)
+}
+
+void play_syn_then_fin(Wire& w, const GenOptions& opt) {
+    Conn k(w, opt, 50035);
+    auto& c = k.c;
+    c.syn(1000);                  // 1
+    c.raw(fin, 1001, 0, 0);       // 2 a FIN without any answer to the SYN (Zeek SH)
+}
+
+void play_synack_then_fin(Wire& w, const GenOptions& opt) {
+    Conn k(w, opt, 50036);
+    auto& s = k.s;
+    s.raw(syn | ack, 5000, 1001, 0);  // 1 a SYN-ACK whose SYN was not captured
+    s.raw(fin | ack, 5001, 1001, 0);  // 2 then the responder's FIN (Zeek SHR)
+}
+
+void play_midstream_open(Wire& w, const GenOptions& opt) {
+    Conn k(w, opt, 50037);
+    auto& c = k.c;
+    auto& s = k.s;
+    c.assume_established(20001, 40001);
+    s.assume_established(40001, 20001);
+    c.data(100, psh);   // 1
+    s.data(200, psh);   // 2
+    c.ack();            // 3; no handshake, no close (Zeek OTH)
+}
+
 void play_port_reuse(Wire& w, const GenOptions& opt) {
     {
         Conn k(w, opt, 50017);
@@ -435,7 +508,7 @@ void play_close_wait(Wire& w, const GenOptions& opt) {
 }
 
 std::span<const Scenario> scenarios() noexcept {
-    static constexpr std::array<Scenario, 26> k_all{{
+    static constexpr std::array<Scenario, 44> k_all{{
         {"textbook", "blog-post handshake/transfer/close with ISNs 8000/15000 (RFC-correct third segment)",
          play_textbook},
         {"textbook_third_segment", "as textbook, but the third segment uses seq 8000 as the post draws it",
@@ -459,6 +532,14 @@ std::span<const Scenario> scenarios() noexcept {
         {"syn_unanswered", "one SYN, retransmitted twice, no answer (Zeek S0)", play_syn_unanswered},
         {"rejected", "SYN answered by RST+ACK (Zeek REJ)", play_rejected},
         {"midstream", "capture starts with data both ways (no SYN), then FIN close", play_midstream},
+        {"synack_unanswered", "SYN, SYN-ACK (retransmitted), no third segment", play_synack_unanswered},
+        {"established_open", "handshake and data, still open when the capture ends", play_established_open},
+        {"responder_close_only", "the server's FIN is acknowledged; the client never closes", play_responder_close_only},
+        {"syn_then_rst", "SYN, then a bare RST from the same client", play_syn_then_rst},
+        {"synack_then_rst", "a SYN-ACK without its SYN, then RST from the responder", play_synack_then_rst},
+        {"syn_then_fin", "SYN, then a FIN from the same client, no answer", play_syn_then_fin},
+        {"synack_then_fin", "a SYN-ACK without its SYN, then FIN from the responder", play_synack_then_fin},
+        {"midstream_open", "data both ways without handshake or close", play_midstream_open},
         {"port_reuse", "complete connection, then 2 s later a new SYN on the same 5-tuple", play_port_reuse},
         {"idle_resume", "connection idle for 15 minutes, then continuing", play_idle_resume},
         {"transfer_trouble", "retransmission, out-of-order, loss, dup ACKs, fast retransmit, zero window, keep-alive",
@@ -471,6 +552,21 @@ std::span<const Scenario> scenarios() noexcept {
         {"mixed", "benchmark: --count packets (2000000) of interleaved complete connections", play_mixed},
         {"flood", "benchmark: --count SYNs (2000000) from 1000000 spoofed sources + 1000 normal connections",
          play_flood},
+        {"anomaly_port_scan", "one source tries 60 ports of a host: odd ports refuse (REJ), even ports stay silent (S0)",
+         play_anomaly_port_scan},
+        {"anomaly_host_scan", "one source tries port 22 on 60 hosts, none answers (S0)", play_anomaly_host_scan},
+        {"anomaly_backscatter", "20 SYN-ACKs to addresses that never sent a SYN (spoofed-flood backscatter)",
+         play_anomaly_backscatter},
+        {"anomaly_rst_burst", "120 connections reset by the server within 12 ms", play_anomaly_rst_burst},
+        {"anomaly_zero_window_stall", "client window closed for 10 s while the server probes", play_anomaly_zero_window_stall},
+        {"anomaly_retransmissions", "download with 12 of 76 server segments retransmitted", play_anomaly_retransmissions},
+        {"anomaly_rtt_outlier", "13 connections, one with an 800 ms handshake (the rest 2 ms)", play_anomaly_rtt_outlier},
+        {"anomaly_isn_reuse", "5-tuple reused 2 s after close with an ISN inside the old sequence space",
+         play_anomaly_isn_reuse},
+        {"anomaly_protocol_abuse", "a segment 1 GiB outside the window, an urgent pointer without URG",
+         play_anomaly_protocol_abuse},
+        {"anomaly_syn_cookies", "--count SYNs (2000) all answered at once, none retransmitted, 5 real clients",
+         play_anomaly_syn_cookies},
     }};
     return k_all;
 }

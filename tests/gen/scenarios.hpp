@@ -45,4 +45,16 @@ void play_syn_flood(Wire& w, const GenOptions& opt);
 void play_mixed(Wire& w, const GenOptions& opt);
 void play_flood(Wire& w, const GenOptions& opt);
 
+// One capture per anomaly kind no other scenario shows (anomaly_scenarios.cpp).
+void play_anomaly_port_scan(Wire& w, const GenOptions& opt);
+void play_anomaly_host_scan(Wire& w, const GenOptions& opt);
+void play_anomaly_backscatter(Wire& w, const GenOptions& opt);
+void play_anomaly_rst_burst(Wire& w, const GenOptions& opt);
+void play_anomaly_zero_window_stall(Wire& w, const GenOptions& opt);
+void play_anomaly_retransmissions(Wire& w, const GenOptions& opt);
+void play_anomaly_rtt_outlier(Wire& w, const GenOptions& opt);
+void play_anomaly_isn_reuse(Wire& w, const GenOptions& opt);
+void play_anomaly_protocol_abuse(Wire& w, const GenOptions& opt);
+void play_anomaly_syn_cookies(Wire& w, const GenOptions& opt);
+
 }  // namespace tcpvet::gen

@@ -3,6 +3,8 @@
 
 Usage: check_expect.py TCPVET EXPECT_FILE...
 Each fact line of an .expect file is checked; lines starting with '#' are comments.
+`anomaly KIND SEVERITY` lines (or `anomaly none`) are checked against `tcpvet anomalies CAPTURE --format
+ndjson` with default thresholds: when a file has any, the set of (kind, severity) raised must equal them.
 The capture is the expect file's name without '.expect' (adding '.pcap' when that has no extension).
 """
 import json
@@ -37,6 +39,24 @@ def conversation_facts(record):
         yield f"stream {stream} finding {finding['kind']} {finding['frame']}"
 
 
+def anomaly_facts(tcpvet, capture):
+    records = run_ndjson(tcpvet, "anomalies", capture)
+    return {f"anomaly {r['kind']} {r['severity']}" for r in records if r.get("type") == "anomaly"}
+
+
+def check_anomalies(tcpvet, expect_path, expected):
+    """expected: [(line number, fact)]; the raised set must be exactly the expected one."""
+    observed = anomaly_facts(tcpvet, capture_for(expect_path))
+    wanted = {fact for _, fact in expected if fact != "anomaly none"}
+    failures = []
+    for number, fact in expected:
+        if fact != "anomaly none" and fact not in observed:
+            failures.append(f"{expect_path}:{number}: expected '{fact}', tcpvet anomalies says {sorted(observed) or 'nothing'}")
+    for fact in sorted(observed - wanted):
+        failures.append(f"{expect_path}: unexpected '{fact}' (not in the file's anomaly lines)")
+    return failures
+
+
 def check(tcpvet, expect_path):
     capture = capture_for(expect_path)
     conversations = run_ndjson(tcpvet, "conversations", capture)
@@ -62,10 +82,14 @@ def check(tcpvet, expect_path):
             words = fact.split()
             per_stream_keys.setdefault(" ".join(words[:3]), []).append(fact)
     failures = []
+    anomaly_lines = []
     with open(expect_path, encoding="utf-8") as handle:
         for number, line in enumerate(handle, 1):
             fact = " ".join(line.split())
             if not fact or fact.startswith("#"):
+                continue
+            if fact.split()[0] == "anomaly":
+                anomaly_lines.append((number, fact))
                 continue
             if fact in observed:
                 continue
@@ -73,6 +97,8 @@ def check(tcpvet, expect_path):
             key = " ".join(words[:3]) if words[0] == "stream" else words[0]
             seen = per_stream_keys.get(key) or sorted(f for f in observed if f.split()[0] == words[0])
             failures.append(f"{expect_path}:{number}: expected '{fact}', tcpvet says {seen or 'nothing'}")
+    if anomaly_lines:
+        failures += check_anomalies(tcpvet, expect_path, anomaly_lines)
     return failures
 
 

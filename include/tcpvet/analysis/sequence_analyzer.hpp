@@ -80,7 +80,8 @@ struct SequenceDirection {
 
 // Both directions; direction 0 is the side that sent the conversation's first packet.
 // A pure SYN carrying a new ISN on a known conversation is a new conversation in Wireshark
-// (tcp.analysis.reused_ports, new tcp.stream): the tracker must start a fresh analyzer for it.
+// (tcp.analysis.reused_ports, new tcp.stream): the tracker must start a fresh analyzer for it
+// and flag that SYN. A SYN-ACK with a new ISN stays in the conversation: flagged here.
 class SequenceAnalyzer {
 public:
     // Analyses one segment of this conversation sent in `direction` (0 or 1); call in capture order.

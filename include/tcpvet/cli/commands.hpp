@@ -10,5 +10,6 @@ int run_packets(const Options& options);
 int run_conversations(const Options& options);
 int run_ladder(const Options& options);
 int run_live(const Options& options);
+int run_follow(const Options& options);  // src/cli/follow_command.cpp
 
 }  // namespace tcpvet::cli

@@ -33,6 +33,16 @@ struct Options {
     std::int64_t stream = -1;
     bool absolute = false;
     bool explain = false;
+    std::string follow_direction = "both";  // follow: both, client or server
+    std::string follow_as = "ascii";        // follow: ascii, hex or raw
+
+    // analyze
+    std::string dump_streams_dir;  // --dump-streams: each direction's reassembled bytes to a file here
+
+    // anomalies, analyze (src/cli/anomaly_command.cpp)
+    std::vector<std::string> thresholds;  // --threshold NAME=VALUE, in order
+    std::string threshold_config;         // --config FILE
+    std::string fail_on;                  // --fail-on info|warning|critical; empty: never
 
     // live
     capture::LiveOptions live{};

@@ -11,6 +11,7 @@
 #include "tcpvet/analysis/verdicts.hpp"
 #include "tcpvet/analysis/zeek_compat.hpp"
 #include "tcpvet/flow/flow_key.hpp"
+#include "tcpvet/flow/reassembler.hpp"
 #include "tcpvet/flow/tcp_state.hpp"
 
 namespace tcpvet::flow {
@@ -135,6 +136,7 @@ struct Conversation {
 
     analysis::SequenceAnalyzer sequence{};
     analysis::ZeekConnection zeek{};
+    std::array<StreamReassembler, 2> reassembly{};  // [side]: the bytes that side sent
 
     [[nodiscard]] const EndpointRecord& originator() const noexcept { return side[0]; }
     [[nodiscard]] const EndpointRecord& responder() const noexcept { return side[1]; }

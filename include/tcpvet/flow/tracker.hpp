@@ -21,6 +21,9 @@ struct TrackerOptions {
     std::uint64_t max_records = 4'000'000;      // conversations + half-open attempts held at once
     std::uint64_t max_conversations = 1'000'000;  // full conversations held at once
     bool compact_half_open = true;  // keep handshake-only attempts in the compact form
+    bool stream_bytes = false;      // copy payload for reassembly (follow, --dump-streams); accounting is always on
+    ReassemblyLimits reassembly{};
+    std::uint64_t reassembly_global_bytes = 256ULL << 20;  // out-of-order bytes buffered across all conversations
 };
 
 // What the tracker says about one TCP segment.
@@ -61,6 +64,28 @@ public:
     virtual void on_half_open_end(const HalfOpen& /*attempt*/, const Conversation* /*materialized*/) {}
     // Whether a finished half-open attempt should be rebuilt as a full Conversation (costly in floods).
     virtual bool wants_half_open_conversation() { return true; }
+    // Reassembled bytes of one direction (`side` sent them), in order; only with TrackerOptions::stream_bytes.
+    virtual void on_stream_data(const Conversation& /*conversation*/, unsigned /*side*/, std::uint64_t /*offset*/,
+                                Bytes /*data*/) {}
+    // A hole in that stream that was never filled.
+    virtual void on_stream_gap(const Conversation& /*conversation*/, unsigned /*side*/, std::uint64_t /*offset*/,
+                               std::uint64_t /*length*/) {}
+};
+
+// Fans every event out to several observers, in order (e.g. a report and the anomaly detectors).
+class ObserverChain : public TrackerObserver {
+public:
+    void add(TrackerObserver& observer) { m_observers.push_back(&observer); }
+    void on_segment(const DecodedPacket& packet, const SegmentInfo& info) override;
+    void on_conversation_end(const Conversation& conversation) override;
+    void on_half_open_end(const HalfOpen& attempt, const Conversation* materialized) override;
+    bool wants_half_open_conversation() override;
+    void on_stream_data(const Conversation& conversation, unsigned side, std::uint64_t offset, Bytes data) override;
+    void on_stream_gap(const Conversation& conversation, unsigned side, std::uint64_t offset,
+                       std::uint64_t length) override;
+
+private:
+    std::vector<TrackerObserver*> m_observers;
 };
 
 class Tracker {
@@ -79,6 +104,7 @@ public:
     [[nodiscard]] const TrackerStats& stats() const noexcept { return m_stats; }
     [[nodiscard]] std::uint32_t streams() const noexcept { return m_next_stream; }
     [[nodiscard]] std::size_t open_records() const noexcept { return m_table.size(); }
+    [[nodiscard]] const ReassemblyBudget& reassembly_budget() const noexcept { return m_budget; }
 
 private:
     struct Slab;  // tombstones of ended conversations, consulted only when a new flow starts
@@ -95,6 +121,8 @@ private:
     RecordHandle promote(RecordHandle half_open_handle, std::uint64_t hash);
     void rebuild_from_half_open(const HalfOpen& attempt, Conversation& conversation);
     void track_segment(Conversation& conversation, unsigned side, const DecodedPacket& packet, SegmentInfo& info);
+    void reassemble(Conversation& conversation, unsigned side, const DecodedPacket& packet);
+    void finish_reassembly(Conversation& conversation);
     void end_conversation(RecordHandle handle, std::uint64_t hash, analysis::EndReason reason);
     void end_half_open(RecordHandle handle, std::uint64_t hash, analysis::EndReason reason);
     void remember(const Conversation& conversation);
@@ -116,6 +144,7 @@ private:
     std::int64_t m_next_sweep_ns = std::numeric_limits<std::int64_t>::min();
     std::int64_t m_now_ns = 0;
     TrackerStats m_stats{};
+    ReassemblyBudget m_budget{};
     Conversation m_scratch{};  // rebuilt half-open attempts are handed out from here
 };
 

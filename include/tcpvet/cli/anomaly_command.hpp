@@ -1,0 +1,47 @@
+// The anomaly layer at the command line: `tcpvet anomalies`, and the engine analyze runs beside its report.
+#pragma once
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <ostream>
+
+#include "tcpvet/anomaly/engine.hpp"
+#include "tcpvet/cli/options.hpp"
+#include "tcpvet/report/text_report.hpp"
+
+namespace CLI {
+class App;
+}
+
+namespace tcpvet::cli {
+
+// --threshold NAME=VALUE (repeatable), --config FILE, --fail-on SEVERITY.
+void add_anomaly_options(CLI::App& command, Options& options);
+
+// One run's anomaly engine, built from the options; NDJSON output streams each anomaly as raised.
+class AnomalySession {
+public:
+    // `ndjson_out`: where {"type":"anomaly",...} lines go the moment they are raised (null: nowhere).
+    AnomalySession(const Options& options, std::ostream* ndjson_out);
+    // False when a threshold or the config file was bad (the error is already printed).
+    [[nodiscard]] bool ok() const noexcept { return m_engine != nullptr; }
+    [[nodiscard]] anomaly::AnomalyEngine& engine() noexcept { return *m_engine; }
+    [[nodiscard]] const anomaly::AnomalyEngine& engine() const noexcept { return *m_engine; }
+    void finish() { m_engine->finish(); }
+
+    [[nodiscard]] std::string render_text(const report::TextStyle& style) const;
+    // Sets "anomalies" and "thresholds" of a report or summary object.
+    void fill(nlohmann::json& document) const;
+    // `status`, or 2 when it is 0 and an anomaly reached --fail-on.
+    [[nodiscard]] int exit_status(int status) const;
+
+private:
+    std::unique_ptr<anomaly::AnomalyEngine> m_engine;
+    bool m_fail_enabled = false;
+    anomaly::Severity m_fail_on = anomaly::Severity::critical;
+};
+
+// `tcpvet anomalies FILE...`: anomalies only, grouped by kind and severity (text, json or ndjson).
+int run_anomalies(const Options& options);
+
+}  // namespace tcpvet::cli

@@ -1,0 +1,68 @@
+# Shared steps of the reassembly transfer tests (sourced by transfer_test.sh and netem_transfer_test.sh).
+# Needs: TCPVET, WORK, SIZE, HERE set by the caller.
+
+# start_capture NETNS_PREFIX... IFACE FILTER: tcpdump in the background until stop_capture.
+start_capture() {
+    local iface=$1 filter=$2
+    shift 2
+    # -Z root: Debian's tcpdump otherwise drops to user tcpdump and cannot write into $WORK; -B: a 64 MiB
+    # buffer, since loopback segments are up to 64 KiB and the kernel drops what tcpdump cannot keep up with.
+    "$@" tcpdump -i "$iface" -s 0 -U -B 65536 -Z root -w "$WORK/cap.pcap" "$filter" 2>"$WORK/tcpdump.log" &
+    DUMP_PID=$!
+    for _ in $(seq 100); do
+        grep -q "listening on" "$WORK/tcpdump.log" 2>/dev/null && return 0
+        sleep 0.05
+    done
+    echo "FAIL: tcpdump did not start:" >&2
+    cat "$WORK/tcpdump.log" >&2
+    return 1
+}
+
+stop_capture() {
+    sleep 0.5
+    kill -INT "$DUMP_PID" 2>/dev/null || true
+    wait "$DUMP_PID" 2>/dev/null || true
+    DUMP_PID=
+    cat "$WORK/tcpdump.log" >&2
+    if grep -Eq "^[1-9][0-9]* packets dropped by kernel" "$WORK/tcpdump.log"; then
+        echo "FAIL: the kernel dropped packets while capturing; the capture is incomplete" >&2
+        return 1
+    fi
+}
+
+# check_follow: stream 0, each direction's raw bytes equal to what was sent; the dump files too.
+check_follow() {
+    local status=0 side expected got
+    for side in client server; do
+        expected=$(python3 "$HERE/transfer_peer.py" digest "$SIZE" "$side")
+        "$TCPVET" follow "$WORK/cap.pcap" --stream 0 --direction "$side" --as raw -q >"$WORK/$side.raw" \
+            2>"$WORK/$side.err" || { echo "FAIL: tcpvet follow --direction $side failed" >&2; cat "$WORK/$side.err" >&2; status=1; }
+        got=$(sha256sum <"$WORK/$side.raw" | cut -d' ' -f1)
+        if [[ "$got" == "$expected" ]]; then
+            echo "ok: $side stream: $(stat -c %s "$WORK/$side.raw") bytes, sha256 matches what was sent"
+        else
+            echo "FAIL: $side stream: $(stat -c %s "$WORK/$side.raw") bytes (sent $SIZE), sha256 differs" >&2
+            cat "$WORK/$side.err" >&2
+            status=1
+        fi
+    done
+    "$TCPVET" follow "$WORK/cap.pcap" --stream 0 --as ascii -q >"$WORK/follow.txt" || status=1
+    echo "follow figures: $(grep -E '^(client|server): ' "$WORK/follow.txt" | tr '\n' ';')"
+    if grep -q '^\[gap:' "$WORK/follow.txt"; then
+        echo "FAIL: follow --as ascii reports gaps" >&2
+        status=1
+    fi
+    "$TCPVET" analyze "$WORK/cap.pcap" --dump-streams "$WORK/streams" -q >/dev/null || status=1
+    for side in client server; do
+        expected=$(python3 "$HERE/transfer_peer.py" digest "$SIZE" "$side")
+        local file
+        file=$(ls "$WORK/streams"/stream-000000_*."$side" 2>/dev/null | head -1)
+        if [[ -z "$file" ]] || [[ "$(sha256sum <"$file" | cut -d' ' -f1)" != "$expected" ]]; then
+            echo "FAIL: --dump-streams $side file missing or different (${file:-none})" >&2
+            status=1
+        else
+            echo "ok: --dump-streams $(basename "$file") matches"
+        fi
+    done
+    return $status
+}
