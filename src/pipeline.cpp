@@ -2,6 +2,7 @@
 #include "tcpvet/pipeline.hpp"
 
 #include <chrono>
+#include <limits>
 
 #include "tcpvet/capture/progress.hpp"
 #include "tcpvet/decode/dispatch.hpp"
@@ -46,7 +47,15 @@ PipelineResult run_pipeline(capture::PacketSource& source, const PipelineOptions
         result.error = source.error();
     }
     if (stop != nullptr && stop->load(std::memory_order_relaxed)) result.interrupted = true;
-    tracker.finish();
+    // A live capture ends now, not at its last packet: a connection silent since then has been
+    // silent until now (what a CLOSE-WAIT threshold measures).
+    std::int64_t end_ns = std::numeric_limits<std::int64_t>::min();
+    if (source.is_live()) {
+        end_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                     std::chrono::system_clock::now().time_since_epoch())
+                     .count();
+    }
+    tracker.finish(end_ns);
     result.tracker = tracker.stats();
     result.streams = tracker.streams();
     result.live = source.live_drop_stats();

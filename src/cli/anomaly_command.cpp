@@ -74,7 +74,7 @@ AnomalySession::AnomalySession(const Options& options, std::ostream* ndjson_out)
     }
     anomaly::AnomalyEngine::Callback callback;
     if (ndjson_out != nullptr) {
-        callback = [ndjson_out](const anomaly::Anomaly& a) { *ndjson_out << ndjson_record(a).dump() << '\n'; };
+        callback = [ndjson_out](const anomaly::Anomaly& a) { *ndjson_out << ndjson_record(a).dump() << '\n' << std::flush; };
     }
     m_engine = std::make_unique<anomaly::AnomalyEngine>(thresholds, std::move(callback));
 }

@@ -127,6 +127,7 @@ int run(int argc, char** argv) {
     live->add_option("-Z,--user", options.live.drop_to_user, "drop privileges to USER after opening the device");
     live->add_flag("--list-interfaces", options.list_interfaces, "list capture interfaces and exit");
     add_output_options(*live, options);
+    add_anomaly_options(*live, options);
     add_tracking_options(*live, options);
     live->callback([&options] { options.command = "live"; });
 

@@ -4,6 +4,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -214,6 +215,47 @@ private:
     std::uint64_t m_count = 0;
 };
 
+// The one-line status of a live capture on a terminal: packets, conversations open, drops.
+// Redrawn from the packet path at most once a second (the clock is read every 256 packets).
+class LiveStatusLine : public flow::TrackerObserver {
+public:
+    LiveStatusLine(const capture::PacketSource& source, bool enabled) : m_source(source), m_enabled(enabled) {}
+    ~LiveStatusLine() override { clear(); }
+    void on_segment(const DecodedPacket& /*packet*/, const flow::SegmentInfo& info) override {
+        m_streams = std::max<std::uint64_t>(m_streams, std::uint64_t{info.stream} + 1);
+        if (!m_enabled || (++m_packets & 255U) != 0) return;
+        const auto now = std::chrono::steady_clock::now();
+        if (now - m_drawn < std::chrono::seconds(1)) return;
+        m_drawn = now;
+        const capture::LiveDropStats drops = m_source.live_drop_stats();
+        const std::uint64_t open = m_streams > m_ended ? m_streams - m_ended : 0;
+        std::fprintf(stderr, "\r\x1b[K%llu TCP packets  %llu conversations open  %llu ended  %llu dropped",
+                     static_cast<unsigned long long>(m_packets), static_cast<unsigned long long>(open),
+                     static_cast<unsigned long long>(m_ended),
+                     static_cast<unsigned long long>(drops.dropped_by_kernel + drops.dropped_by_interface));
+        std::fflush(stderr);
+        m_shown = true;
+    }
+    void on_conversation_end(const flow::Conversation& /*conversation*/) override { ++m_ended; }
+    void on_half_open_end(const flow::HalfOpen& /*attempt*/, const flow::Conversation* materialized) override {
+        if (materialized == nullptr) ++m_ended;
+    }
+    bool wants_half_open_conversation() override { return false; }
+    void clear() {
+        if (m_shown) std::fputs("\r\x1b[K", stderr);
+        m_shown = false;
+    }
+
+private:
+    const capture::PacketSource& m_source;
+    bool m_enabled;
+    bool m_shown = false;
+    std::uint64_t m_packets = 0;
+    std::uint64_t m_streams = 0;
+    std::uint64_t m_ended = 0;
+    std::chrono::steady_clock::time_point m_drawn{};
+};
+
 // Live capture: SIGINT/SIGTERM stop the loop; the final report still prints.
 std::atomic<bool> g_stop{false};
 capture::PacketSource* g_live_source = nullptr;
@@ -422,9 +464,19 @@ int run_live(const Options& options) {
     const report::CollectMode mode = options.format == OutputFormat::text ? report::CollectMode::rows
                                                                            : report::CollectMode::ndjson;
     report::ReportCollector collector(mode, &output.stream(), options.half_open_list_limit);
+    collector.set_flush_each(true);  // a script reading the stream sees each record as it ends
+    AnomalySession anomalies(options, options.format == OutputFormat::ndjson ? &output.stream() : nullptr);
+    if (!anomalies.ok()) return k_exit_error;
+    LiveStatusLine status(source, !options.quiet && capture::ProgressBar::stderr_is_terminal());
+    flow::ObserverChain observers;
+    observers.add(collector);
+    observers.add(anomalies.engine());
+    observers.add(status);
     PipelineOptions pipeline = pipeline_options(options);
     pipeline.progress_bar = false;
-    const PipelineResult result = run_pipeline(source, pipeline, collector, nullptr, &g_stop);
+    const PipelineResult result = run_pipeline(source, pipeline, observers, nullptr, &g_stop);
+    anomalies.finish();
+    status.clear();
     {
         std::lock_guard lock(mutex);
         done = true;
@@ -441,8 +493,10 @@ int run_live(const Options& options) {
         output.stream() << report::render_capture_summary({options.live.interface}, result, style) << '\n';
         output.stream() << "Conversations\n" << report::render_conversation_table(collector.sorted_rows(), style) << '\n';
         output.stream() << report::render_verdict_counts(collector.counts(), style);
+        output.stream() << '\n' << anomalies.render_text(style);
     } else {
         json summary = summary_json(live_options, result, collector);
+        anomalies.fill(summary);
         summary["type"] = "summary";
         summary["interface"] = options.live.interface;
         summary["live"] = json{{"received", result.live.received},
@@ -450,7 +504,7 @@ int run_live(const Options& options) {
                                {"dropped_by_interface", result.live.dropped_by_interface}};
         output.stream() << summary.dump() << '\n';
     }
-    return finish_status(result, output);
+    return anomalies.exit_status(finish_status(result, output));
 }
 
 }  // namespace tcpvet::cli

@@ -659,7 +659,9 @@ void Tracker::make_room(std::int64_t now_ns) {
     }
 }
 
-void Tracker::finish() {
+void Tracker::finish(std::int64_t end_ns) {
+    m_now_ns = std::max(m_now_ns, end_ns);
+    m_observer.on_capture_end(m_now_ns);
     std::vector<std::pair<std::uint32_t, RecordHandle>> live;
     for (std::size_t i = 0; i < m_conversations.size(); ++i) {
         if (m_conversations[i].key.family != 0) live.emplace_back(m_conversations[i].stream, static_cast<RecordHandle>(i));
@@ -699,6 +701,10 @@ void ObserverChain::on_stream_data(const Conversation& conversation, unsigned si
 void ObserverChain::on_stream_gap(const Conversation& conversation, unsigned side, std::uint64_t offset,
                                   std::uint64_t length) {
     for (TrackerObserver* observer : m_observers) observer->on_stream_gap(conversation, side, offset, length);
+}
+
+void ObserverChain::on_capture_end(std::int64_t end_ns) {
+    for (TrackerObserver* observer : m_observers) observer->on_capture_end(end_ns);
 }
 
 void Tracker::note_memory() {

@@ -19,7 +19,7 @@ std::string format_address(const IpAddress& address) {
 }
 
 std::string format_endpoint(const flow::Endpoint& endpoint) {
-    if (endpoint.addr.family == 6) return "[" + format_address(endpoint.addr) + "]:" + std::to_string(endpoint.port);
+    if (endpoint.addr.family == 6) return std::string("[").append(format_address(endpoint.addr)).append("]:").append(std::to_string(endpoint.port));
     return format_address(endpoint.addr) + ":" + std::to_string(endpoint.port);
 }
 

@@ -84,6 +84,7 @@ void ReportCollector::on_conversation_end(const flow::Conversation& conversation
         nlohmann::json record = conversation_json(conversation);
         record["type"] = "conversation";
         *m_out << record.dump() << '\n';
+        if (m_flush_each) m_out->flush();
         break;
     }
     }

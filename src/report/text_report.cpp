@@ -178,7 +178,7 @@ std::string render_packet_line(const DecodedPacket& packet, const flow::SegmentI
     if (!options.empty()) line += " <" + options.substr(1) + ">";
     for (std::size_t i = 0; i < analysis::k_segment_flag_count; ++i) {
         if ((info.analysis.flags & (analysis::SegmentFlags{1} << i)) != 0) {
-            line += " " + paint("[" + std::string(analysis::k_segment_flag_names[i]) + "]", k_red, style);
+            line.append(" ").append(paint(std::string("[").append(analysis::k_segment_flag_names[i]).append("]"), k_red, style));
         }
     }
     if (packet.tcp_checksum == ChecksumResult::bad) line += " [bad checksum]";

@@ -30,3 +30,6 @@ for link in vlan qinq sll sll2 raw null loop; do
     "$gen" textbook "$out/gen_textbook_$link.pcap" --link "$link"
 done
 "$gen" textbook "$out/gen_textbook_ipv6.pcap" --ipv6
+
+# The README's demo capture (not a gen_* golden pair name: it is what the Quick start runs).
+"$gen" sample "$out/sample.pcap"

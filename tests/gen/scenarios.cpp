@@ -507,8 +507,137 @@ void play_close_wait(Wire& w, const GenOptions& opt) {
     s.keepalive();         // 9 two minutes later, a server keep-alive; the capture ends
 }
 
+namespace {
+
+// The README's demo capture (testdata/sample.pcap): eight conversations, one per outcome a user
+// meets first, each from its own client port so `tcpvet conversations` reads like a catalogue.
+// Clients 198.51.100.7/.23/.42 and 203.0.113.5, server 192.0.2.10 (stream 7 over IPv6).
+// Stream, first frame, ports, what happens:
+//   0  frame  1  51000 -> 8000  textbook (ISN 8000/15000), four-way close: complete / graceful_four_way / SF
+//   1  frame 12  51001 -> 8081  refused: SYN, RST+ACK: rejected / reset / REJ
+//   2  frame 14  51002 -> 443   SYN, retransmitted 1 s later, never answered: syn_unanswered / none / S0
+//   3  frame 16  51003 -> 8000  client shutdown(SHUT_WR), server sends 3 segments, then FIN: half_closed / SF
+//   4  frame 29  51004 -> 8000  request, then the server resets (RST+ACK): complete / reset / RSTR
+//   5  frame 34  51005 -> 8000  client FIN acked, server never closes (CLOSE-WAIT, 70 s to the end): S2
+//   6  frame 42  51006 -> 8000  response retransmitted after 200 ms (frame 47), three-segment close: SF
+//   7  frame 52  51007 -> 8000  70 s later, an IPv6 download of 4 x 1400 B; the server closes first: SF
+void play_sample(Wire& w, const GenOptions& opt) {
+    constexpr std::uint32_t client_b = 0xC6336417;  // 198.51.100.23
+    constexpr std::uint32_t client_c = 0xC633642A;  // 198.51.100.42
+    constexpr std::uint32_t client_d = 0xCB007105;  // 203.0.113.5
+    {
+        Conn k(w, opt, 51000);  // stream 0: the textbook exchange
+        auto& c = k.c;
+        auto& s = k.s;
+        c.syn(8000);           //  1 SYN      seq 8000
+        s.synack(15000);       //  2 SYN-ACK  seq 15000 ack 8001
+        c.ack();               //  3 ACK      seq 8001  ack 15001
+        c.data(1000, psh);     //  4          seq 8001  len 1000
+        c.data(1000, psh);     //  5          seq 9001  len 1000
+        s.data(2000, psh);     //  6          seq 15001 ack 10001 len 2000
+        c.ack();               //  7          ack 17001
+        four_way_close(c, s);  //  8..11
+    }
+    w.after_ms(20);
+    {
+        Conn k(w, opt, 51001, 8081);      // stream 1: nothing listens on 8081
+        k.c.syn(20000);                   // 12
+        k.s.raw(rst | ack, 0, 20001, 0);  // 13 RST+ACK (RFC 9293 §3.10.7.1)
+    }
+    w.after_ms(20);
+    {
+        Conn k(w, opt, 51002, 443, client_d);  // stream 2: a SYN into a black hole
+        k.c.syn(30000);                        // 14
+        w.after_ms(1000);
+        k.c.syn(30000);                        // 15 retransmitted after 1 s; never answered
+    }
+    w.after_ms(20);
+    {
+        Conn k(w, opt, 51003, Conn::k_server_port, client_b);  // stream 3: half-close
+        auto& c = k.c;
+        auto& s = k.s;
+        c.syn(40000);       // 16
+        s.synack(45000);    // 17
+        c.ack();            // 18
+        c.data(100, psh);   // 19 request
+        s.ack();            // 20
+        c.fin();            // 21 shutdown(SHUT_WR)
+        s.ack();            // 22
+        s.data(1000);       // 23 the server keeps sending on its half
+        s.data(1000);       // 24
+        s.data(1000, psh);  // 25
+        c.ack();            // 26
+        s.fin();            // 27
+        c.ack();            // 28
+    }
+    w.after_ms(20);
+    {
+        Conn k(w, opt, 51004, Conn::k_server_port, client_b);  // stream 4: the server aborts
+        auto& c = k.c;
+        auto& s = k.s;
+        c.syn(50000);       // 29
+        s.synack(55000);    // 30
+        c.ack();            // 31
+        c.data(100, psh);   // 32 request
+        s.rst();            // 33 RST+ACK acknowledging the request
+    }
+    w.after_ms(20);
+    {
+        Conn k(w, opt, 51005, Conn::k_server_port, client_c);  // stream 5: a leaked server socket
+        auto& c = k.c;
+        auto& s = k.s;
+        c.syn(60000);          // 34
+        s.synack(65000);       // 35
+        c.ack();               // 36
+        small_exchange(c, s);  // 37..39
+        c.fin();               // 40 the client closes
+        s.ack();               // 41 the server acknowledges and never closes
+    }
+    w.after_ms(20);
+    {
+        Conn k(w, opt, 51006);  // stream 6: one retransmission
+        auto& c = k.c;
+        auto& s = k.s;
+        c.syn(70000);       // 42
+        s.synack(75000);    // 43
+        c.ack();            // 44
+        c.data(100, psh);   // 45 request
+        const std::uint32_t response_seq = s.snd_nxt();
+        s.data(1000, psh);  // 46 response
+        w.after_ms(200);
+        s.retransmit(response_seq, 1000, psh);  // 47 the same segment again: Retransmission
+        c.ack();            // 48
+        c.fin();            // 49 FIN
+        s.fin();            // 50 FIN+ACK
+        c.ack();            // 51 ACK
+    }
+    w.after_ms(70000);
+    {
+        GenOptions v6 = opt;
+        v6.ipv6 = true;
+        Conn k(w, v6, 51007);  // stream 7: IPv6 download; the server closes first
+        auto& c = k.c;
+        auto& s = k.s;
+        c.syn(80000);       // 52
+        s.synack(85000);    // 53
+        c.ack();            // 54
+        c.data(100, psh);   // 55 request
+        s.data(1400);       // 56
+        s.data(1400);       // 57
+        s.data(1400);       // 58
+        s.data(1400, psh);  // 59
+        c.ack();            // 60
+        s.fin();            // 61
+        c.ack();            // 62
+        c.fin();            // 63
+        s.ack();            // 64
+    }
+}
+
+}  // namespace
+
 std::span<const Scenario> scenarios() noexcept {
-    static constexpr std::array<Scenario, 44> k_all{{
+    static constexpr std::array<Scenario, 45> k_all{{
         {"textbook", "blog-post handshake/transfer/close with ISNs 8000/15000 (RFC-correct third segment)",
          play_textbook},
         {"textbook_third_segment", "as textbook, but the third segment uses seq 8000 as the post draws it",
@@ -567,6 +696,9 @@ std::span<const Scenario> scenarios() noexcept {
          play_anomaly_protocol_abuse},
         {"anomaly_syn_cookies", "--count SYNs (2000) all answered at once, none retransmitted, 5 real clients",
          play_anomaly_syn_cookies},
+        {"sample", "the README's demo: 8 conversations (textbook, refused, half-open, half-close, server reset, "
+                   "CLOSE-WAIT, retransmission, IPv6 download)",
+         play_sample},
     }};
     return k_all;
 }

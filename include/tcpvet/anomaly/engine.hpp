@@ -24,6 +24,10 @@ public:
     void on_segment(const DecodedPacket& packet, const flow::SegmentInfo& info) override;
     void on_conversation_end(const flow::Conversation& conversation) override;
     void on_half_open_end(const flow::HalfOpen& attempt, const flow::Conversation* materialized) override;
+    // A live capture's stop time counts as the newest time seen.
+    void on_capture_end(std::int64_t end_ns) override {
+        if (end_ns > m_last_ns) m_last_ns = end_ns;
+    }
     // Half-open attempts are read in their compact form: floods stay cheap.
     bool wants_half_open_conversation() override { return false; }
 

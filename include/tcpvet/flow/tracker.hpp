@@ -67,6 +67,9 @@ public:
     // Reassembled bytes of one direction (`side` sent them), in order; only with TrackerOptions::stream_bytes.
     virtual void on_stream_data(const Conversation& /*conversation*/, unsigned /*side*/, std::uint64_t /*offset*/,
                                 Bytes /*data*/) {}
+    // The capture ended at `end_ns` (the last packet's time for files, the stop time for a live
+    // capture); called once, before the conversations still open are ended.
+    virtual void on_capture_end(std::int64_t /*end_ns*/) {}
     // A hole in that stream that was never filled.
     virtual void on_stream_gap(const Conversation& /*conversation*/, unsigned /*side*/, std::uint64_t /*offset*/,
                                std::uint64_t /*length*/) {}
@@ -83,6 +86,7 @@ public:
     void on_stream_data(const Conversation& conversation, unsigned side, std::uint64_t offset, Bytes data) override;
     void on_stream_gap(const Conversation& conversation, unsigned side, std::uint64_t offset,
                        std::uint64_t length) override;
+    void on_capture_end(std::int64_t end_ns) override;
 
 private:
     std::vector<TrackerObserver*> m_observers;
@@ -98,8 +102,9 @@ public:
     // Tracks one decoded packet of class tcp. Non-TCP packets must not be passed.
     void process(const DecodedPacket& packet);
 
-    // Ends every conversation still held (end of capture), in stream order.
-    void finish();
+    // Ends every conversation still held (end of capture), in stream order. `end_ns` (if later than
+    // the last packet) is when the capture stopped: a live capture's wall-clock stop time.
+    void finish(std::int64_t end_ns = std::numeric_limits<std::int64_t>::min());
 
     [[nodiscard]] const TrackerStats& stats() const noexcept { return m_stats; }
     [[nodiscard]] std::uint32_t streams() const noexcept { return m_next_stream; }

@@ -57,6 +57,8 @@ public:
     [[nodiscard]] const VerdictCounts& counts() const noexcept { return m_counts; }
     [[nodiscard]] std::uint64_t conversations() const noexcept { return m_conversations; }
     [[nodiscard]] std::uint64_t half_open_unlisted() const noexcept { return m_half_open_unlisted; }
+    // NDJSON: flush after every record (live capture, so `jq` sees records as they end).
+    void set_flush_each(bool flush) noexcept { m_flush_each = flush; }
 
 private:
     CollectMode m_mode;
@@ -65,6 +67,7 @@ private:
     std::uint64_t m_half_open_listed = 0;
     std::uint64_t m_half_open_unlisted = 0;
     std::uint64_t m_conversations = 0;
+    bool m_flush_each = false;
     VerdictCounts m_counts;
     std::vector<ConversationRow> m_rows;
     std::vector<std::pair<std::uint32_t, std::string>> m_json;
