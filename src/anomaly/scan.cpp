@@ -22,8 +22,7 @@ void ScanDetector::attempt(const flow::Endpoint& client, const flow::Endpoint& s
             it->second.first_ns = first_ns;
         }
         Probe& probe = it->second;
-        if (!probe.targets) probe.targets = std::make_unique<DistinctCounter>(k_exact_targets, 12);
-        probe.targets->add(target_key);
+        probe.add_target(target_key);
         ++probe.attempts;
         if (refused) ++probe.refused;
         probe.first_ns = std::min(probe.first_ns, first_ns);
@@ -34,6 +33,24 @@ void ScanDetector::attempt(const flow::Endpoint& client, const flow::Endpoint& s
     flow::Endpoint port_only{};
     port_only.port = server.port;
     count(m_by_port, pair_key(source_key, 0x10000U + server.port), port_only, address_key(server.addr));
+}
+
+void ScanDetector::Probe::add_target(std::uint64_t key) {
+    if (attempts == 0) {
+        first_target = key;
+        return;
+    }
+    if (!targets) {
+        if (key == first_target) return;
+        targets = std::make_unique<DistinctCounter>(k_exact_targets, 12);
+        targets->add(first_target);
+    }
+    targets->add(key);
+}
+
+std::uint64_t ScanDetector::Probe::distinct_targets() const noexcept {
+    if (targets) return targets->count();
+    return attempts == 0 ? 0 : 1;
 }
 
 void ScanDetector::on_conversation_end(const flow::Conversation& conversation, std::int64_t /*capture_last_ns*/) {
@@ -55,14 +72,14 @@ void ScanDetector::on_half_open_end(const flow::HalfOpen& attempt_record) {
 void ScanDetector::raise_table(std::unordered_map<std::uint64_t, Probe>& table, AnomalyKind kind, double threshold) {
     std::vector<Probe*> found;
     for (auto& [key, probe] : table) {
-        if (static_cast<double>(probe.targets->count()) >= threshold) found.push_back(&probe);
+        if (static_cast<double>(probe.distinct_targets()) >= threshold) found.push_back(&probe);
     }
     std::sort(found.begin(), found.end(), [](const Probe* a, const Probe* b) {
         return a->first_ns != b->first_ns ? a->first_ns < b->first_ns : a->attempts > b->attempts;
     });
     const bool ports = kind == AnomalyKind::port_scan;
     for (Probe* probe : found) {
-        const std::uint64_t targets = probe->targets->count();
+        const std::uint64_t targets = probe->distinct_targets();
         Anomaly anomaly;
         anomaly.kind = kind;
         anomaly.severity = info(kind).default_severity;
@@ -73,7 +90,7 @@ void ScanDetector::raise_table(std::unordered_map<std::uint64_t, Probe>& table, 
         anomaly.stream_count = probe->attempts;
         anomaly.streams = probe->sample;
         anomaly.add(ports ? "distinct_ports" : "distinct_hosts", targets);
-        anomaly.add_real(ports ? "distinct_ports_error" : "distinct_hosts_error", probe->targets->standard_error());
+        anomaly.add_real(ports ? "distinct_ports_error" : "distinct_hosts_error", (probe->targets ? probe->targets->standard_error() : 0.0));
         anomaly.add("failed_attempts", probe->attempts);
         anomaly.add("refused", probe->refused);
         anomaly.add("unanswered", probe->attempts - probe->refused);

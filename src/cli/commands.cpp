@@ -157,21 +157,27 @@ json summary_json(const Options& options, const PipelineResult& result, report::
                 {"error", result.failed ? json(result.error) : json(nullptr)}};
 }
 
-// The full JSON document, streamed: the conversations are pre-rendered strings, spliced in.
-void write_json_report(std::ostream& out, const Options& options, const PipelineResult& result,
-                       report::ReportCollector& collector, const AnomalySession* anomalies = nullptr) {
-    json head = summary_json(options, result, collector);
-    if (anomalies != nullptr) anomalies->fill(head);
-    std::string text = head.dump();
-    text.pop_back();  // the closing brace; conversations go last
+// The JSON document is streamed: its head, then the "conversations" array filled by the collector
+// as conversations end (so memory does not grow with them), then everything known at the end.
+constexpr const char* k_head_keys[] = {"schema_version", "tool", "command", "inputs", "filter"};
+
+void write_json_head(std::ostream& out, const Options& options) {
+    // schema_version first, so a reader can dispatch on it before anything else.
+    std::string text = "{\"schema_version\":" + json(report::k_schema_version).dump();
+    text += ",\"tool\":" + tool_json().dump();
+    text += ",\"command\":" + json(options.command).dump();
+    text += ",\"inputs\":" + json(options.inputs).dump();
+    text += ",\"filter\":" + (options.filter.empty() ? json(nullptr) : json(options.filter)).dump();
     out << text << ",\"conversations\":[";
-    bool first = true;
-    for (const std::string& conversation : collector.sorted_json()) {
-        if (!first) out << ',';
-        first = false;
-        out << conversation;
-    }
-    out << "]}\n";
+}
+
+void write_json_tail(std::ostream& out, const Options& options, const PipelineResult& result,
+                     report::ReportCollector& collector, const AnomalySession* anomalies = nullptr) {
+    json tail = summary_json(options, result, collector);
+    if (anomalies != nullptr) anomalies->fill(tail);
+    for (const char* key : k_head_keys) tail.erase(key);
+    const std::string text = tail.dump();
+    out << "]," << std::string_view(text).substr(1) << '\n';
 }
 
 int finish_status(const PipelineResult& result, Output& output) {
@@ -273,6 +279,7 @@ int run_analyze(const Options& options) {
     capture::PacketSource source(source_options(options));
     if (!open_source(source)) return k_exit_error;
     report::ReportCollector collector(collect_mode(options.format), &output.stream(), options.half_open_list_limit);
+    if (options.format == OutputFormat::json) write_json_head(output.stream(), options);
     // Anomaly detectors observe the same tracker; NDJSON streams each anomaly as it is raised.
     AnomalySession anomalies(options, options.format == OutputFormat::ndjson ? &output.stream() : nullptr);
     if (!anomalies.ok()) return k_exit_error;
@@ -315,7 +322,7 @@ int run_analyze(const Options& options) {
         out << '\n' << anomalies.render_text(style);
         break;
     }
-    case OutputFormat::json: write_json_report(output.stream(), options, result, collector, &anomalies); break;
+    case OutputFormat::json: write_json_tail(output.stream(), options, result, collector, &anomalies); break;
     case OutputFormat::ndjson: {
         json summary = summary_json(options, result, collector);
         anomalies.fill(summary);
@@ -333,6 +340,7 @@ int run_conversations(const Options& options) {
     capture::PacketSource source(source_options(options));
     if (!open_source(source)) return k_exit_error;
     report::ReportCollector collector(collect_mode(options.format), &output.stream(), options.half_open_list_limit);
+    if (options.format == OutputFormat::json) write_json_head(output.stream(), options);
     const PipelineResult result = run_pipeline(source, pipeline_options(options), collector);
     switch (options.format) {
     case OutputFormat::text:
@@ -342,7 +350,7 @@ int run_conversations(const Options& options) {
                             << " further half-open attempts counted, not listed: see --half-open-list)\n";
         }
         break;
-    case OutputFormat::json: write_json_report(output.stream(), options, result, collector); break;
+    case OutputFormat::json: write_json_tail(output.stream(), options, result, collector); break;
     case OutputFormat::ndjson: break;  // streamed as they ended
     }
     return finish_status(result, output);

@@ -197,7 +197,7 @@ void Tracker::start_half_open(const DecodedPacket& packet, const Lookup& where, 
         m_free_half_open.pop_back();
     } else {
         index = static_cast<RecordHandle>(m_half_open.size());
-        m_half_open.emplace_back();
+        (void)m_half_open.emplace_back();
     }
     HalfOpen& attempt = m_half_open[index];
     attempt = HalfOpen{};
@@ -327,7 +327,7 @@ RecordHandle Tracker::start_conversation(const DecodedPacket& packet, const Look
         m_free_conversations.pop_back();
     } else {
         index = static_cast<RecordHandle>(m_conversations.size());
-        m_conversations.emplace_back();
+        (void)m_conversations.emplace_back();
     }
     Conversation& conversation = m_conversations[index];
     conversation = Conversation{};
@@ -386,7 +386,7 @@ RecordHandle Tracker::promote(RecordHandle half_open_handle, std::uint64_t hash)
         m_free_conversations.pop_back();
     } else {
         index = static_cast<RecordHandle>(m_conversations.size());
-        m_conversations.emplace_back();
+        (void)m_conversations.emplace_back();
     }
     rebuild_from_half_open(attempt, m_conversations[index]);
     m_table.insert(hash, index);
@@ -711,8 +711,7 @@ void Tracker::note_memory() {
     const std::uint64_t records = m_live_conversations + m_live_half_open;
     m_stats.peak_records = std::max(m_stats.peak_records, records);
     m_stats.peak_conversations = std::max(m_stats.peak_conversations, m_live_conversations);
-    const std::uint64_t bytes = m_table.memory_bytes() + m_conversations.capacity() * sizeof(Conversation) +
-                                m_half_open.capacity() * sizeof(HalfOpen);
+    const std::uint64_t bytes = m_table.memory_bytes() + m_conversations.memory_bytes() + m_half_open.memory_bytes();
     m_stats.peak_memory_bytes = std::max(m_stats.peak_memory_bytes, bytes);
 }
 

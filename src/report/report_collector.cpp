@@ -79,11 +79,13 @@ void ReportCollector::on_conversation_end(const flow::Conversation& conversation
     }
     switch (m_mode) {
     case CollectMode::rows: m_rows.push_back(make_row(conversation)); break;
-    case CollectMode::json: m_json.emplace_back(conversation.stream, conversation_json(conversation).dump()); break;
+    case CollectMode::json:
+        // Streamed into the open "conversations" array: memory does not grow with the conversations.
+        if (m_written++ != 0) *m_out << ',';
+        *m_out << conversation_record(conversation, {});
+        break;
     case CollectMode::ndjson: {
-        nlohmann::json record = conversation_json(conversation);
-        record["type"] = "conversation";
-        *m_out << record.dump() << '\n';
+        *m_out << conversation_record(conversation, "conversation") << '\n';
         if (m_flush_each) m_out->flush();
         break;
     }
@@ -96,12 +98,5 @@ std::vector<ConversationRow> ReportCollector::sorted_rows() {
     return m_rows;
 }
 
-std::vector<std::string> ReportCollector::sorted_json() {
-    std::stable_sort(m_json.begin(), m_json.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-    std::vector<std::string> result;
-    result.reserve(m_json.size());
-    for (auto& [stream, text] : m_json) result.push_back(std::move(text));
-    return result;
-}
 
 }  // namespace tcpvet::report

@@ -31,8 +31,13 @@ private:
         std::uint64_t refused = 0;  // answered by RST
         std::int64_t first_ns = 0;
         std::int64_t last_ns = 0;
+        // Most probe keys in a spoofed flood see one target only: the counter is made at the second.
+        std::uint64_t first_target = 0;
         std::unique_ptr<DistinctCounter> targets;
         std::vector<std::uint32_t> sample;
+
+        void add_target(std::uint64_t key);
+        [[nodiscard]] std::uint64_t distinct_targets() const noexcept;
     };
     void attempt(const flow::Endpoint& client, const flow::Endpoint& server, std::uint32_t stream, bool refused,
                  std::int64_t first_ns, std::int64_t last_ns);

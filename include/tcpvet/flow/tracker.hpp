@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "tcpvet/analysis/sequence_analyzer.hpp"
+#include "tcpvet/flow/chunked_slab.hpp"
 #include "tcpvet/flow/conversation.hpp"
 #include "tcpvet/flow/flow_table.hpp"
 #include "tcpvet/flow/half_open.hpp"
@@ -138,9 +139,9 @@ private:
     TrackerOptions m_options;
     TrackerObserver& m_observer;
     FlowTable m_table;
-    std::vector<Conversation> m_conversations;
+    ChunkedSlab<Conversation, 256> m_conversations;
     std::vector<RecordHandle> m_free_conversations;
-    std::vector<HalfOpen> m_half_open;
+    ChunkedSlab<HalfOpen, 4096> m_half_open;
     std::vector<RecordHandle> m_free_half_open;
     std::unique_ptr<Slab> m_tombs;
     std::uint64_t m_live_conversations = 0;

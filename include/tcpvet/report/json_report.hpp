@@ -3,6 +3,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <string>
+#include <string_view>
+
 #include "tcpvet/capture/capture_stats.hpp"
 #include "tcpvet/flow/conversation.hpp"
 #include "tcpvet/flow/tracker.hpp"
@@ -14,6 +17,9 @@ namespace tcpvet::report {
 inline constexpr const char* k_schema_version = "1.0";
 
 [[nodiscard]] nlohmann::json time_json(std::int64_t ts_ns);
+// A conversation as one compact JSON object (with a leading "type" member when `record_type` is
+// given, as NDJSON records have); conversation_json() is the same parsed into a DOM.
+[[nodiscard]] std::string conversation_record(const flow::Conversation& conversation, std::string_view record_type);
 [[nodiscard]] nlohmann::json conversation_json(const flow::Conversation& conversation);
 [[nodiscard]] nlohmann::json capture_json(const capture::CaptureStats& stats);
 [[nodiscard]] nlohmann::json tracker_json(const flow::TrackerStats& stats, const flow::TrackerOptions& options);

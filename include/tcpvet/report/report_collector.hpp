@@ -37,13 +37,13 @@ struct VerdictCounts {
 
 enum class CollectMode : std::uint8_t {
     rows,    // text tables
-    json,    // one JSON document at the end
+    json,    // the "conversations" array of a JSON document, streamed as they end (the caller writes the rest)
     ndjson,  // stream each conversation as it ends
 };
 
 class ReportCollector : public flow::TrackerObserver {
 public:
-    // `ndjson_out` is required for CollectMode::ndjson. Half-open attempts beyond
+    // `ndjson_out` is required for CollectMode::ndjson and CollectMode::json. Half-open attempts beyond
     // `half_open_list_limit` are counted, not listed (a flood would otherwise flood the report).
     ReportCollector(CollectMode mode, std::ostream* ndjson_out, std::uint64_t half_open_list_limit);
 
@@ -51,9 +51,8 @@ public:
     void on_half_open_end(const flow::HalfOpen& attempt, const flow::Conversation* materialized) override;
     bool wants_half_open_conversation() override;
 
-    // Rows or JSON strings in stream order.
+    // Table rows in stream order.
     [[nodiscard]] std::vector<ConversationRow> sorted_rows();
-    [[nodiscard]] std::vector<std::string> sorted_json();
     [[nodiscard]] const VerdictCounts& counts() const noexcept { return m_counts; }
     [[nodiscard]] std::uint64_t conversations() const noexcept { return m_conversations; }
     [[nodiscard]] std::uint64_t half_open_unlisted() const noexcept { return m_half_open_unlisted; }
@@ -70,7 +69,7 @@ private:
     bool m_flush_each = false;
     VerdictCounts m_counts;
     std::vector<ConversationRow> m_rows;
-    std::vector<std::pair<std::uint32_t, std::string>> m_json;
+    std::uint64_t m_written = 0;  // conversations written to the JSON array
 };
 
 // Builds the table row of a conversation.
