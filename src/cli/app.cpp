@@ -41,10 +41,10 @@ void add_input_options(CLI::App& command, Options& options) {
 
 void add_output_options(CLI::App& command, Options& options) {
     command.add_option("--format", options.format, "output format: text, json or ndjson")
-        ->transform(CLI::CheckedTransformer(k_formats, CLI::ignore_case));
+        ->transform(CLI::CheckedTransformer(k_formats, CLI::ignore_case).description("{text,json,ndjson}"));
     command.add_option("-o,--output", options.output, "write output to FILE instead of standard output");
     command.add_option("--color", options.color, "colour text output: auto (TTY and no NO_COLOR), always, never")
-        ->transform(CLI::CheckedTransformer(k_colors, CLI::ignore_case));
+        ->transform(CLI::CheckedTransformer(k_colors, CLI::ignore_case).description("{auto,always,never}"));
     command.add_flag("-q,--quiet", options.quiet, "no progress bar or status line");
 }
 
@@ -88,7 +88,7 @@ bool is_subcommand_name(const std::string& word) {
 
 int run(int argc, char** argv) {
     Options options;
-    CLI::App app{"tcpvet: TCP capture analyzer - conversations, handshake and teardown verdicts, anomalies"};
+    CLI::App app{"tcpvet: TCP capture analyzer - conversations, handshake and teardown verdicts, anomalies", "tcpvet"};
     app.set_version_flag("--version", std::string("tcpvet ") + TCPVET_VERSION);
     app.footer(k_examples);
     app.require_subcommand(0, 1);
@@ -136,6 +136,11 @@ int run(int argc, char** argv) {
     if (!args.empty() && !is_subcommand_name(args[0]) && args[0] != "--help" && args[0] != "-h" &&
         args[0] != "--version") {
         args.insert(args.begin(), "analyze");
+    }
+    // `tcpvet help [COMMAND]` is `tcpvet [COMMAND] --help`.
+    if (!args.empty() && args[0] == "help") {
+        args.erase(args.begin());
+        args.push_back("--help");
     }
     if (args.empty()) {
         std::cerr << app.help();

@@ -265,6 +265,11 @@ void classify_segment(Conversation& conversation, unsigned side, const DecodedPa
     }
     // A RST's ACK field proves nothing about what its sender accepted (a closed port acks the SYN).
     if (ack && !rst) apply_receipts(conversation, side, packet, seq_acceptable);
+    // ...but it does say how much its sender had received, which decides "reset with unacked data".
+    if (ack && rst) {
+        me.last_ack_sent = me.ack_known ? seq::max(me.last_ack_sent, tcp.ack) : tcp.ack;
+        me.ack_known = true;
+    }
 
     if (syn) note_syn(conversation, side, packet);
     if (packet.payload_len > 0 && !syn) note_data(conversation, side, packet, was_established);

@@ -163,6 +163,15 @@ void write_endpoint(JsonWriter& w, const flow::Conversation& conversation, unsig
     w.member("keepalives", endpoint.keepalives);
     write_figures(w, conversation.sequence.direction(side).figures);
     write_reassembly(w, conversation.reassembly[side].figures());
+    // Goodput: bytes delivered in order (retransmissions and overlaps not counted) per second of
+    // the conversation's life, in bits per second.
+    const std::int64_t duration = conversation.duration_ns();
+    if (duration > 0) {
+        w.member("goodput_bps", static_cast<double>(conversation.reassembly[side].figures().delivered_bytes) * 8e9 /
+                                    static_cast<double>(duration));
+    } else {
+        w.null_member("goodput_bps");
+    }
     w.end_object();
 }
 

@@ -36,6 +36,10 @@ std::string half_open_conn_state(bool synack_seen) {
     analysis::ZeekConnection zeek;
     DecodedPacket packet;
     packet.cls = PacketClass::tcp;
+    packet.ip_version = 4;
+    packet.src.family = 4;
+    packet.dst.family = 4;
+    packet.tcp.data_offset = 5;  // a whole 20-byte header, or the Zeek model drops the segment
     packet.tcp.flags = tcp_flag::syn;
     packet.tcp.seq = 1000;
     zeek.on_segment(true, packet, false);
@@ -56,17 +60,37 @@ void ReportCollector::on_half_open_end(const flow::HalfOpen& attempt, const flow
         return;
     }
     // Not listed (beyond the limit): counted here with the verdicts its compact form implies.
-    static const std::string k_syn_only = half_open_conn_state(false);
-    static const std::string k_with_synack = half_open_conn_state(true);
+    // Counted in plain integers here (a flood ends a million of these), folded into the named
+    // counts when they are read.
     ++m_half_open_unlisted;
     ++m_conversations;
-    const auto verdict = attempt.synack_seen ? analysis::HandshakeVerdict::synack_unanswered
-                                             : analysis::HandshakeVerdict::syn_unanswered;
-    ++m_counts.handshake[std::string(analysis::name(verdict))];
-    ++m_counts.teardown[std::string(analysis::name(analysis::TeardownVerdict::none))];
-    ++m_counts.conn_state[attempt.synack_seen ? k_with_synack : k_syn_only];
-    if (attempt.syn_count > 1) m_counts.findings["syn_retransmitted"] += attempt.syn_count - 1U;
-    if (attempt.synack_count > 1) m_counts.findings["synack_retransmitted"] += attempt.synack_count - 1U;
+    ++m_unlisted[attempt.synack_seen ? 1U : 0U];
+    m_unlisted_syn_retransmissions += attempt.syn_count > 1 ? attempt.syn_count - 1U : 0U;
+    m_unlisted_synack_retransmissions += attempt.synack_count > 1 ? attempt.synack_count - 1U : 0U;
+}
+
+const VerdictCounts& ReportCollector::counts() {
+    if (m_half_open_unlisted == m_unlisted_folded) return m_counts;
+    static const std::string k_syn_only = half_open_conn_state(false);
+    static const std::string k_with_synack = half_open_conn_state(true);
+    for (unsigned synack = 0; synack < 2; ++synack) {
+        const std::uint64_t n = m_unlisted[synack] - m_unlisted_folded_by_kind[synack];
+        if (n == 0) continue;
+        const auto verdict = synack != 0 ? analysis::HandshakeVerdict::synack_unanswered
+                                         : analysis::HandshakeVerdict::syn_unanswered;
+        m_counts.handshake[std::string(analysis::name(verdict))] += n;
+        m_counts.teardown[std::string(analysis::name(analysis::TeardownVerdict::none))] += n;
+        m_counts.conn_state[synack != 0 ? k_with_synack : k_syn_only] += n;
+        m_unlisted_folded_by_kind[synack] = m_unlisted[synack];
+    }
+    if (m_unlisted_syn_retransmissions != 0) m_counts.findings["syn_retransmitted"] += m_unlisted_syn_retransmissions;
+    if (m_unlisted_synack_retransmissions != 0) {
+        m_counts.findings["synack_retransmitted"] += m_unlisted_synack_retransmissions;
+    }
+    m_unlisted_syn_retransmissions = 0;
+    m_unlisted_synack_retransmissions = 0;
+    m_unlisted_folded = m_half_open_unlisted;
+    return m_counts;
 }
 
 void ReportCollector::on_conversation_end(const flow::Conversation& conversation) {

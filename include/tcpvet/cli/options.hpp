@@ -27,7 +27,7 @@ struct Options {
     double closed_linger_s = 120.0;
     std::uint64_t max_flows = 4'000'000;
     std::uint64_t max_conversations = 1'000'000;
-    std::uint64_t half_open_list_limit = 10'000;
+    std::uint64_t half_open_list_limit = 1000;
 
     // ladder / follow
     std::int64_t stream = -1;

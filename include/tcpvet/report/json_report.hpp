@@ -1,4 +1,4 @@
-// JSON renderings of the finished model (schema: schema/tcpvet-report.schema.json, version below).
+// JSON renderings of the finished model (schema: tests/schema/tcpvet-report.schema.json, version below).
 #pragma once
 
 #include <nlohmann/json.hpp>

@@ -53,7 +53,8 @@ public:
 
     // Table rows in stream order.
     [[nodiscard]] std::vector<ConversationRow> sorted_rows();
-    [[nodiscard]] const VerdictCounts& counts() const noexcept { return m_counts; }
+    // Verdict counts so far (unlisted half-open attempts folded in).
+    [[nodiscard]] const VerdictCounts& counts();
     [[nodiscard]] std::uint64_t conversations() const noexcept { return m_conversations; }
     [[nodiscard]] std::uint64_t half_open_unlisted() const noexcept { return m_half_open_unlisted; }
     // NDJSON: flush after every record (live capture, so `jq` sees records as they end).
@@ -67,6 +68,11 @@ private:
     std::uint64_t m_half_open_unlisted = 0;
     std::uint64_t m_conversations = 0;
     bool m_flush_each = false;
+    std::array<std::uint64_t, 2> m_unlisted{};  // unlisted attempts: [0] SYN only, [1] SYN-ACK seen
+    std::array<std::uint64_t, 2> m_unlisted_folded_by_kind{};
+    std::uint64_t m_unlisted_folded = 0;
+    std::uint64_t m_unlisted_syn_retransmissions = 0;
+    std::uint64_t m_unlisted_synack_retransmissions = 0;
     VerdictCounts m_counts;
     std::vector<ConversationRow> m_rows;
     std::uint64_t m_written = 0;  // conversations written to the JSON array
