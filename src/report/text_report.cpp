@@ -105,19 +105,33 @@ std::string render_tracker_summary(const PipelineResult& result, std::uint64_t h
     return out;
 }
 
+// One line per conversation when the terminal is wide enough; otherwise the start time and the
+// verdicts move to an indented second line and the number columns narrow, so a table of IPv4
+// conversations fits 80 columns.
 std::string render_conversation_table(const std::vector<ConversationRow>& rows, const TextStyle& style) {
-    std::string out;
     std::size_t w_orig = 10;
     std::size_t w_resp = 9;
+    std::size_t w_verdicts = 0;
     for (const ConversationRow& row : rows) {
         w_orig = std::max(w_orig, row.originator.size());
         w_resp = std::max(w_resp, row.responder.size());
+        w_verdicts = std::max(w_verdicts, row.handshake.size() + row.teardown.size() + 3);
     }
-    out += paint(pad_left("#", 4) + "  " + pad_right("originator", w_orig) + "    " + pad_right("responder", w_resp) +
-                     "  " + pad_left("start", 8) + pad_left("dur", 9) + pad_left("pkts>", 7) + pad_left("<pkts", 6) +
-                     pad_left("bytes>", 10) + pad_left("<bytes", 10) + "  handshake / teardown / state",
-                 k_bold, style) +
-           "\n";
+    const std::size_t endpoints_width = 4 + 2 + w_orig + 4 + w_resp;
+    const std::size_t wide_width = endpoints_width + 8 + 8 + 6 + 6 + 9 + 9 + 2 + 7 + w_verdicts;
+    const bool one_line = wide_width <= style.width;
+    const std::size_t w_dur = one_line ? 8 : 7;
+    const std::size_t w_pkts = one_line ? 6 : 5;
+    const std::size_t w_bytes = one_line ? 9 : 8;
+
+    std::string header = pad_left("#", 4) + "  " + pad_right("originator", w_orig) + "    " + pad_right("responder", w_resp);
+    if (one_line) header += pad_left("start", 8);
+    header += pad_left("dur", w_dur) + pad_left(one_line ? "pkts>" : "pkt>", w_pkts) +
+              pad_left(one_line ? "<pkts" : "<pkt", w_pkts) + pad_left("bytes>", w_bytes) +
+              pad_left("<bytes", w_bytes) + (one_line ? "  state  handshake / teardown" : " state");
+    std::string out = paint(header, k_bold, style) + "\n";
+    if (!one_line) out += paint("      start  handshake / teardown", k_bold, style) + "\n";
+
     const std::int64_t base = rows.empty() ? 0 : std::min_element(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
                                                      return a.start_ns < b.start_ns;
                                                  })->start_ns;
@@ -127,11 +141,15 @@ std::string render_conversation_table(const std::vector<ConversationRow>& rows, 
         char duration[32];
         std::snprintf(duration, sizeof(duration), "%.3f", static_cast<double>(row.duration_ns) / 1e9);
         out += pad_left(std::to_string(row.stream), 4) + "  " + pad_right(row.originator, w_orig) + " -> " +
-               pad_right(row.responder, w_resp) + "  " + pad_left(start, 8) + pad_left(duration, 9) +
-               pad_left(std::to_string(row.packets[0]), 7) + pad_left(std::to_string(row.packets[1]), 6) +
-               pad_left(std::to_string(row.bytes[0]), 10) + pad_left(std::to_string(row.bytes[1]), 10) + "  " +
-               paint(row.handshake, verdict_color(row.handshake), style) + " / " +
-               paint(row.teardown, verdict_color(row.teardown), style) + " / " + row.conn_state + "\n";
+               pad_right(row.responder, w_resp);
+        if (one_line) out += pad_left(start, 8);
+        out += pad_left(duration, w_dur) + pad_left(std::to_string(row.packets[0]), w_pkts) +
+               pad_left(std::to_string(row.packets[1]), w_pkts) + pad_left(std::to_string(row.bytes[0]), w_bytes) +
+               pad_left(std::to_string(row.bytes[1]), w_bytes) + (one_line ? "  " : " ");
+        out += paint(one_line ? pad_right(row.conn_state, 6) : row.conn_state, verdict_color(row.conn_state), style);
+        out += one_line ? std::string(" ") : "\n      " + std::string(start) + "  ";
+        out += paint(row.handshake, verdict_color(row.handshake), style) + " / " +
+               paint(row.teardown, verdict_color(row.teardown), style) + "\n";
     }
     return out;
 }
