@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Bad input at the command line: a capture cut mid-record still gets its report (of everything
+# before the cut) plus a one-line error naming the file and the packet, and exit status 1; files
+# that are not captures, empty or missing get one clean line and exit 1; usage errors exit 1.
+set -uo pipefail
+tcpvet="$1"
+testdata="$2"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+fail=0
+check() { if eval "$2"; then echo "ok   $1"; else echo "FAIL $1"; fail=1; fi; }
+
+# A classic pcap cut in the middle of its 20th record.
+sample="$testdata/sample.pcap"
+offset=24
+for _ in $(seq 1 19); do
+    caplen=$(od -An -tu4 -j $((offset + 8)) -N4 "$sample" | tr -d ' ')
+    offset=$((offset + 16 + caplen))
+done
+head -c $((offset + 20)) "$sample" >"$work/cut.pcap"
+
+"$tcpvet" analyze "$work/cut.pcap" --format json -o "$work/cut.json" 2>"$work/cut.err"
+rc=$?
+check "cut file: exit status 1 (got $rc)" '[[ $rc -eq 1 ]]'
+check "cut file: one line on stderr" '[[ $(wc -l <"$work/cut.err") -eq 1 ]]'
+check "cut file: the error names the file and packet 20" 'grep -q "cut.pcap: packet 20 (byte offset $offset)" "$work/cut.err"'
+python3 - "$work/cut.json" <<'PY' || fail=1
+import json, sys
+report = json.load(open(sys.argv[1]))
+ok = report["capture"]["packets"] == 19 and report["error"] and "packet 20" in report["error"]
+ok = ok and len(report["conversations"]) >= 1
+print(("ok   " if ok else "FAIL ") + "cut file: the report covers the 19 packets before the cut and carries the error")
+sys.exit(0 if ok else 1)
+PY
+"$tcpvet" "$work/cut.pcap" --color never >"$work/cut.txt" 2>/dev/null
+check "cut file: text report still printed" 'grep -q "^Conversations" "$work/cut.txt"'
+
+printf 'this is not a capture\n' >"$work/text.txt"
+: >"$work/empty.pcap"
+for case in "text.txt:not a capture file" "empty.pcap:empty" "missing.pcap:No such file"; do
+    file="${case%%:*}"
+    expect="${case#*:}"
+    "$tcpvet" "$work/$file" >"$work/out" 2>"$work/err"
+    rc=$?
+    check "$file: exit 1, one line naming the file ('$expect')" \
+        '[[ $rc -eq 1 && $(wc -l <"$work/err") -eq 1 ]] && grep -q "$file" "$work/err" && grep -q "$expect" "$work/err"'
+done
+
+"$tcpvet" analyze --no-such-option "$sample" >/dev/null 2>&1
+check "unknown option: exit 1" '[[ $? -eq 1 ]]'
+"$tcpvet" ladder "$sample" >/dev/null 2>&1
+check "ladder without --stream: exit 1" '[[ $? -eq 1 ]]'
+"$tcpvet" ladder "$sample" --stream 999 >/dev/null 2>"$work/err"
+check "ladder with an unknown stream: exit 1 and says how many streams there are" '[[ $? -eq 1 ]] && grep -q "TCP stream" "$work/err"'
+"$tcpvet" --version | grep -q '^tcpvet ' ; check "--version" '[[ $? -eq 0 ]]'
+"$tcpvet" analyze "$sample" --fail-on warning >/dev/null 2>&1
+check "--fail-on warning on the sample (it has a close_wait warning): exit 2" '[[ $? -eq 2 ]]'
+"$tcpvet" analyze "$sample" --fail-on critical >/dev/null 2>&1
+check "--fail-on critical on the sample: exit 0" '[[ $? -eq 0 ]]'
+cat "$sample" | "$tcpvet" packets - --format ndjson >"$work/stdin.ndjson" 2>/dev/null
+check "stdin (-) reads the same frames as the file" '[[ $(wc -l <"$work/stdin.ndjson") -eq $("$tcpvet" packets "$sample" --format ndjson | wc -l) ]]'
+last_frame() { python3 -c 'import json,sys; print(json.loads(sys.stdin.readlines()[-1])["frame"])'; }
+one=$("$tcpvet" packets "$sample" --format ndjson | last_frame)
+two=$("$tcpvet" packets "$sample" "$sample" --format ndjson | last_frame)
+check "two files: frame numbers continue across them ($one then $two)" '[[ $two -eq $((2 * one)) ]]'
+[[ $fail -eq 0 ]] && echo "1 passed, 0 failed" || echo "0 passed, 1 failed"
+exit $fail

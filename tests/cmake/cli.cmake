@@ -1,0 +1,4 @@
+# The command line's behaviour on bad input, usage errors and exit statuses.
+add_test(NAME cli_bad_input
+         COMMAND bash ${PROJECT_SOURCE_DIR}/tests/cli/bad_input_test.sh $<TARGET_FILE:tcpvet> ${PROJECT_SOURCE_DIR}/testdata)
+set_tests_properties(cli_bad_input PROPERTIES TIMEOUT 120 LABELS "quick")
