@@ -1,6 +1,7 @@
 // `tcpvet anomalies` and the anomaly options shared with analyze. Kept apart from commands.cpp so
 // the anomaly layer stays one seam: thresholds in, an engine observing the tracker, a report out.
 #include "tcpvet/cli/anomaly_command.hpp"
+#include "tcpvet/cli/command_support.hpp"
 
 #include <unistd.h>
 
@@ -19,12 +20,6 @@ namespace tcpvet::cli {
 namespace {
 
 using nlohmann::json;
-
-constexpr int k_exit_ok = 0;
-constexpr int k_exit_error = 1;
-constexpr int k_exit_anomaly = 2;
-
-void print_error(const std::string& line) { std::cerr << "tcpvet: " << line << '\n'; }
 
 json ndjson_record(const anomaly::Anomaly& a) {
     json record = report::anomaly_json(a);
@@ -96,45 +91,20 @@ int AnomalySession::exit_status(int status) const {
 }
 
 int run_anomalies(const Options& options) {
-    std::ofstream file;
-    std::ostream* out = &std::cout;
-    if (!options.output.empty() && options.output != "-") {
-        file.open(options.output, std::ios::out | std::ios::trunc | std::ios::binary);
-        if (!file) {
-            print_error(options.output + ": cannot open for writing");
-            return k_exit_error;
-        }
-        out = &file;
-    }
+    Output output;
+    if (!output.open(options)) return k_exit_error;
+    std::ostream* out = &output.stream();
     AnomalySession session(options, options.format == OutputFormat::ndjson ? out : nullptr);
     if (!session.ok()) return k_exit_error;
-
-    capture::SourceOptions source_options;
-    source_options.files = options.inputs;
-    source_options.bpf_filter = options.filter;
-    capture::PacketSource source(source_options);
-    if (!source.open()) {
-        print_error(source.error());
-        return k_exit_error;
-    }
+    capture::PacketSource source(source_options(options));
+    if (!open_source(source)) return k_exit_error;
     // Same tracking limits as analyze, so both commands see the same conversations.
-    PipelineOptions pipeline;
-    pipeline.tracker.idle_timeout_ns = static_cast<std::int64_t>(options.idle_timeout_s * 1e9);
-    pipeline.tracker.closed_linger_ns = static_cast<std::int64_t>(options.closed_linger_s * 1e9);
-    pipeline.tracker.max_records = options.max_flows;
-    pipeline.tracker.max_conversations = options.max_conversations;
-    pipeline.progress_bar = !options.quiet && capture::ProgressBar::stderr_is_terminal();
-    pipeline.max_packets = options.count;
-    const PipelineResult result = run_pipeline(source, pipeline, session.engine());
+    const PipelineResult result = run_pipeline(source, pipeline_options(options), session.engine());
     session.finish();
 
     switch (options.format) {
     case OutputFormat::text: {
-        const char* no_color = std::getenv("NO_COLOR");
-        const bool color = options.color == ColorMode::always ||
-                           (options.color == ColorMode::automatic && out == &std::cout && isatty(STDOUT_FILENO) != 0 &&
-                            (no_color == nullptr || no_color[0] == '\0'));
-        *out << session.render_text(report::TextStyle{color, 100});
+        *out << session.render_text(text_style(options, output));
         break;
     }
     case OutputFormat::json: {
@@ -159,16 +129,7 @@ int run_anomalies(const Options& options) {
         break;
     }
     }
-    out->flush();
-    if (!*out) {
-        print_error("error writing output");
-        return k_exit_error;
-    }
-    if (result.failed) {
-        print_error(result.error);
-        return k_exit_error;
-    }
-    return session.exit_status(k_exit_ok);
+    return session.exit_status(finish_status(result, output));
 }
 
 }  // namespace tcpvet::cli

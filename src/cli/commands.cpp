@@ -19,6 +19,7 @@
 
 #include "tcpvet/capture/progress.hpp"
 #include "tcpvet/cli/anomaly_command.hpp"
+#include "tcpvet/cli/command_support.hpp"
 #include "tcpvet/pipeline.hpp"
 #include "tcpvet/report/format.hpp"
 #include "tcpvet/report/json_report.hpp"
@@ -31,98 +32,6 @@ namespace tcpvet::cli {
 namespace {
 
 using nlohmann::json;
-
-constexpr int k_exit_ok = 0;
-constexpr int k_exit_error = 1;
-
-void print_error(const std::string& line) { std::cerr << "tcpvet: " << line << '\n'; }
-
-// Where a command writes: stdout or -o FILE, with a large buffer so line output is cheap.
-class Output {
-public:
-    bool open(const Options& options) {
-        if (options.output.empty() || options.output == "-") {
-            m_stream = &std::cout;
-            m_tty = isatty(STDOUT_FILENO) != 0;
-            return true;
-        }
-        m_file.rdbuf()->pubsetbuf(m_buffer.data(), static_cast<std::streamsize>(m_buffer.size()));
-        m_file.open(options.output, std::ios::out | std::ios::trunc | std::ios::binary);
-        if (!m_file) {
-            print_error(options.output + ": cannot open for writing");
-            return false;
-        }
-        m_stream = &m_file;
-        return true;
-    }
-    std::ostream& stream() { return *m_stream; }
-    [[nodiscard]] bool is_tty() const noexcept { return m_tty; }
-    bool finish() {
-        m_stream->flush();
-        if (!*m_stream) {
-            print_error("error writing output");
-            return false;
-        }
-        return true;
-    }
-
-private:
-    std::array<char, 1 << 16> m_buffer{};
-    std::ofstream m_file;
-    std::ostream* m_stream = &std::cout;
-    bool m_tty = false;
-};
-
-bool use_color(const Options& options, const Output& output) {
-    switch (options.color) {
-    case ColorMode::always: return true;
-    case ColorMode::never: return false;
-    case ColorMode::automatic: {
-        const char* no_color = std::getenv("NO_COLOR");
-        return output.is_tty() && (no_color == nullptr || no_color[0] == '\0');
-    }
-    }
-    return false;
-}
-
-unsigned terminal_width(const Output& output) {
-    if (const char* columns = std::getenv("COLUMNS"); columns != nullptr) {
-        const long value = std::strtol(columns, nullptr, 10);
-        if (value >= 40 && value <= 1000) return static_cast<unsigned>(value);
-    }
-    winsize size{};
-    if (output.is_tty() && ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col >= 40) return size.ws_col;
-    return 80;
-}
-
-report::TextStyle text_style(const Options& options, const Output& output) {
-    return report::TextStyle{use_color(options, output), terminal_width(output)};
-}
-
-flow::TrackerOptions tracker_options(const Options& options) {
-    flow::TrackerOptions tracker;
-    tracker.idle_timeout_ns = static_cast<std::int64_t>(options.idle_timeout_s * 1e9);
-    tracker.closed_linger_ns = static_cast<std::int64_t>(options.closed_linger_s * 1e9);
-    tracker.max_records = options.max_flows;
-    tracker.max_conversations = options.max_conversations;
-    return tracker;
-}
-
-PipelineOptions pipeline_options(const Options& options) {
-    PipelineOptions pipeline;
-    pipeline.tracker = tracker_options(options);
-    pipeline.progress_bar = !options.quiet && capture::ProgressBar::stderr_is_terminal();
-    pipeline.max_packets = options.count;
-    return pipeline;
-}
-
-capture::SourceOptions source_options(const Options& options) {
-    capture::SourceOptions source;
-    source.files = options.inputs;
-    source.bpf_filter = options.filter;
-    source.live = options.live;
-    return source;
-}
 
 report::CollectMode collect_mode(OutputFormat format) {
     switch (format) {
@@ -180,20 +89,7 @@ void write_json_tail(std::ostream& out, const Options& options, const PipelineRe
     out << "]," << std::string_view(text).substr(1) << '\n';
 }
 
-int finish_status(const PipelineResult& result, Output& output) {
-    const bool written = output.finish();
-    if (result.failed) {
-        print_error(result.error);
-        return k_exit_error;
-    }
-    return written ? k_exit_ok : k_exit_error;
-}
 
-bool open_source(capture::PacketSource& source) {
-    if (source.open()) return true;
-    print_error(source.error());
-    return false;
-}
 
 // Prints each TCP segment as it is tracked: a text line, or one JSON object per line.
 class SegmentPrinter : public flow::TrackerObserver {

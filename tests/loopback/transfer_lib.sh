@@ -19,7 +19,21 @@ start_capture() {
 }
 
 stop_capture() {
-    sleep 0.5
+    # tcpdump may still be draining its buffer on a loaded machine, and what it has not read when
+    # SIGINT arrives is lost without being counted as dropped: wait until the file stops growing.
+    local size=-1 stable=0
+    for _ in $(seq 100); do
+        sleep 0.2
+        local now
+        now=$(stat -c %s "$WORK/cap.pcap" 2>/dev/null || echo 0)
+        if [[ "$now" == "$size" ]]; then
+            stable=$((stable + 1))
+            [[ $stable -ge 3 ]] && break
+        else
+            stable=0
+            size=$now
+        fi
+    done
     kill -INT "$DUMP_PID" 2>/dev/null || true
     wait "$DUMP_PID" 2>/dev/null || true
     DUMP_PID=
