@@ -140,6 +140,7 @@ void write_endpoint(JsonWriter& w, const flow::Conversation& conversation, unsig
         w.begin_object();
         w.member("frame", t.frame);
         w.member("time", epoch_seconds(t.ts_ns));
+        w.member("time_ns", t.ts_ns);
         w.member("from", flow::state_name(t.from));
         w.member("to", flow::state_name(t.to));
         w.end_object();
@@ -413,6 +414,7 @@ json segment_json(const DecodedPacket& packet, const flow::SegmentInfo& info) {
     static constexpr const char* k_checksum[] = {"unverified", "ok", "bad"};
     json result{{"frame", packet.frame},
                 {"time", epoch_seconds(packet.ts_ns)},
+                {"time_ns", packet.ts_ns},
                 {"stream", info.stream},
                 {"side", role_name(info.side)},
                 {"src", format_address(packet.src)},
