@@ -662,17 +662,19 @@ void Tracker::make_room(std::int64_t now_ns) {
 void Tracker::finish(std::int64_t end_ns) {
     m_now_ns = std::max(m_now_ns, end_ns);
     m_observer.on_capture_end(m_now_ns);
-    std::vector<std::pair<std::uint32_t, RecordHandle>> live;
+    // Stream numbers are dense and at most one record per stream is live, so a table indexed by
+    // stream puts them in order without sorting (a flood ends millions here).
+    std::vector<RecordHandle> by_stream(m_next_stream, k_no_record);
     for (std::size_t i = 0; i < m_conversations.size(); ++i) {
-        if (m_conversations[i].key.family != 0) live.emplace_back(m_conversations[i].stream, static_cast<RecordHandle>(i));
+        if (m_conversations[i].key.family != 0) by_stream[m_conversations[i].stream] = static_cast<RecordHandle>(i);
     }
     for (std::size_t i = 0; i < m_half_open.size(); ++i) {
         if (m_half_open[i].key.family != 0) {
-            live.emplace_back(m_half_open[i].stream, static_cast<RecordHandle>(i) | k_half_open_bit);
+            by_stream[m_half_open[i].stream] = static_cast<RecordHandle>(i) | k_half_open_bit;
         }
     }
-    std::sort(live.begin(), live.end());
-    for (const auto& [stream, handle] : live) {
+    for (const RecordHandle handle : by_stream) {
+        if (handle == k_no_record) continue;
         if (is_half_open_handle(handle)) {
             end_half_open(handle, hash_flow_key(m_half_open[slab_index(handle)].key), analysis::EndReason::end_of_capture);
         } else {
