@@ -140,7 +140,9 @@ void Tracker::handle_new_flow(const DecodedPacket& packet, const Lookup& where) 
     if (!m_tombs->tombstones.empty()) {
         const auto it = m_tombs->tombstones.find(where.key);
         if (it != m_tombs->tombstones.end()) {
-            const Tombstone& tomb = it->second;
+            // A copy: making room below may end conversations, whose tombstones rehash the map.
+            const Tombstone tomb = it->second;
+            m_tombs->tombstones.erase(it);
             const unsigned sender = (where.src_is_a == tomb.originator_is_a) ? 0U : 1U;
             const bool new_isn = (packet.tcp.flags & tcp_flag::syn) != 0 &&
                                  (!tomb.isn_known[sender] || tomb.isn[sender] != packet.tcp.seq);
@@ -164,14 +166,12 @@ void Tracker::handle_new_flow(const DecodedPacket& packet, const Lookup& where) 
                 ++m_stats.resumed;
                 record_finding(conversation, Finding{analysis::FindingKind::resumed_after_timeout, packet.frame,
                                                      static_cast<std::uint8_t>(sender), false, 0, 0, 0});
-                m_tombs->tombstones.erase(it);
                 SegmentInfo info;
                 track_segment(conversation, sender, packet, info);
                 m_observer.on_segment(packet, info);
                 return;
             }
             if (new_isn) reused_from = tomb.stream;
-            m_tombs->tombstones.erase(it);
         }
     }
 
