@@ -80,6 +80,7 @@ struct FlowKeyHasher {
 // What is remembered of a conversation after its record ended, so that a later packet on the same
 // 5-tuple is recognised as a resumption (same stream) or a port reuse (new stream, linked).
 struct Tombstone {
+    std::uint64_t generation = 0;  // matches its entry in the age queue (older entries are stale)
     std::uint32_t stream = 0;
     bool originator_is_a = true;
     std::array<bool, 2> next_seq_known{};
@@ -98,7 +99,8 @@ struct Tracker::Lookup {
 // Tombstones live outside the hot path: they are consulted only when a packet starts a new flow.
 struct Tracker::Slab {
     std::unordered_map<FlowKey, Tombstone, FlowKeyHasher> tombstones;
-    std::deque<FlowKey> tombstone_order;
+    std::deque<std::pair<FlowKey, std::uint64_t>> tombstone_order;  // oldest first, with generations
+    std::uint64_t next_generation = 0;
 };
 
 Tracker::Tracker(TrackerOptions options, TrackerObserver& observer)
@@ -566,11 +568,16 @@ void Tracker::remember(const Conversation& conversation) {
         tomb.isn[s] = conversation.side[s].isn;
     }
     tomb.sequence = conversation.sequence;
-    auto [it, inserted] = m_tombs->tombstones.insert_or_assign(conversation.key, tomb);
-    (void)it;
-    if (inserted) m_tombs->tombstone_order.push_back(conversation.key);
+    tomb.generation = m_tombs->next_generation++;
+    m_tombs->tombstones.insert_or_assign(conversation.key, tomb);
+    m_tombs->tombstone_order.emplace_back(conversation.key, tomb.generation);
+    // Oldest first; an entry whose tombstone was since used or replaced is stale and only dropped.
     while (m_tombs->tombstone_order.size() > k_max_tombstones) {
-        m_tombs->tombstones.erase(m_tombs->tombstone_order.front());
+        const auto& [key, generation] = m_tombs->tombstone_order.front();
+        const auto found = m_tombs->tombstones.find(key);
+        if (found != m_tombs->tombstones.end() && found->second.generation == generation) {
+            m_tombs->tombstones.erase(found);
+        }
         m_tombs->tombstone_order.pop_front();
     }
 }
