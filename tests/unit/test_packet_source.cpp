@@ -267,7 +267,7 @@ TEST_CASE("packet_source: a file cut mid-record names file, packet and byte offs
     TempDir dir;
     ByteVec bytes = pcap_bytes(k_magic_us, k_linktype_ethernet,
                                {{1, 0, ethernet_tcp(1, 2)}, {2, 0, ethernet_tcp(1, 2)}, {3, 0, ethernet_tcp(1, 2)}});
-    bytes.resize(bytes.size() - 30);  // the third record keeps its header and 24 of its 54 bytes
+    bytes.erase(bytes.end() - 30, bytes.end());  // the third record keeps its header and 24 of its 54 bytes
     const std::string cut = dir.write("cut.pcap", bytes);
     const std::string after = dir.write("after.pcap", pcap_bytes(k_magic_us, k_linktype_ethernet, {{9, 0, ethernet_tcp(1, 2)}}));
 
