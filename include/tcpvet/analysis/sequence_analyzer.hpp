@@ -78,7 +78,8 @@ struct SequenceDirection {
     DirectionFigures figures{};
 };
 
-// Both directions; direction 0 is the side that sent the conversation's first packet.
+// Both directions of one conversation, indexed as the tracker's sides (0 originator, 1 responder);
+// Wireshark's rules are symmetric, so which side is 0 does not change any result.
 // A pure SYN carrying a new ISN on a known conversation is a new conversation in Wireshark
 // (tcp.analysis.reused_ports, new tcp.stream): the tracker must start a fresh analyzer for it
 // and flag that SYN. A SYN-ACK with a new ISN stays in the conversation: flagged here.
