@@ -10,27 +10,18 @@
 #include "tcpvet/flow/conversation.hpp"
 #include "tcpvet/report/follow.hpp"
 #include "tcpvet/report/stream_dumper.hpp"
+#include "test_decode_support.hpp"
 
 namespace {
 
 using tcpvet::Bytes;
-using tcpvet::IpAddress;
 using tcpvet::flow::Conversation;
 using tcpvet::report::FollowDirection;
 using tcpvet::report::FollowFormat;
 using tcpvet::report::FollowOptions;
 using tcpvet::report::FollowRenderer;
 using tcpvet::report::StreamDumper;
-
-IpAddress ipv4(std::uint8_t a, std::uint8_t b, std::uint8_t c, std::uint8_t d) {
-    IpAddress address;
-    address.family = 4;
-    address.bytes[0] = a;
-    address.bytes[1] = b;
-    address.bytes[2] = c;
-    address.bytes[3] = d;
-    return address;
-}
+using tcpvet::test_support::ipv4;
 
 Conversation conversation(std::uint32_t stream) {
     Conversation c;

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "tcpvet/flow/tracker.hpp"
+#include "test_decode_support.hpp"
 
 namespace {
 
@@ -12,12 +13,7 @@ using namespace tcpvet::flow;
 
 constexpr std::int64_t k_second = 1'000'000'000;
 
-IpAddress v4(std::uint8_t last) {
-    IpAddress address;
-    address.family = 4;
-    address.bytes = {192, 0, 2, last};
-    return address;
-}
+IpAddress v4(std::uint8_t last) { return test_support::ipv4(192, 0, 2, last); }
 
 // One TCP segment from (client_last, client_port) to the server 192.0.2.1:80, or back.
 DecodedPacket segment(std::uint64_t frame, std::int64_t ts_ns, std::uint8_t client_last, std::uint16_t client_port,
