@@ -29,8 +29,25 @@ AnomalyEngine::AnomalyEngine(const Thresholds& thresholds, Callback on_raise)
 
 AnomalyEngine::~AnomalyEngine() = default;
 
+// The segments some detector reads; the engine itself skips the rest, so a threaded run, which
+// forwards only these, raises exactly what a single-threaded one does.
+bool AnomalyEngine::wants_segment(const DecodedPacket& packet, const flow::SegmentInfo& info) const {
+    const std::uint16_t flags = packet.tcp.flags;
+    // Handshakes and resets (syn_flood, rst_burst, isn_reuse, flag rules), and every segment
+    // without ACK (null and Xmas scans, FIN or data without ACK).
+    if ((flags & (tcp_flag::syn | tcp_flag::rst)) != 0 || (flags & tcp_flag::ack) == 0) return true;
+    if (packet.tcp.urgent_pointer != 0 && (flags & tcp_flag::urg) == 0) return true;
+    if (info.completes_handshake || info.closes_zero_window) return true;
+    // Zero-window stalls, and the sequence jumps checked against the receiver's window.
+    constexpr analysis::SegmentFlags k_read = analysis::bit(analysis::SegmentFlag::zero_window) |
+                                              analysis::bit(analysis::SegmentFlag::lost_segment) |
+                                              analysis::bit(analysis::SegmentFlag::retransmission) |
+                                              analysis::bit(analysis::SegmentFlag::out_of_order);
+    return (info.analysis.flags & k_read) != 0;
+}
+
 void AnomalyEngine::on_segment(const DecodedPacket& packet, const flow::SegmentInfo& info) {
-    if (packet.ts_ns > m_last_ns) m_last_ns = packet.ts_ns;
+    if (!wants_segment(packet, info)) return;
     for (const std::unique_ptr<Detector>& detector : m_detectors) detector->on_segment(packet, info);
 }
 

@@ -74,10 +74,8 @@ void SynFloodDetector::on_segment(const DecodedPacket& packet, const flow::Segme
     const std::uint16_t flags = packet.tcp.flags;
     if ((flags & (tcp_flag::syn | tcp_flag::rst)) == 0) {
         // The third segment of a handshake completes an attempt (RFC 9293 §3.5).
-        const flow::Conversation* conversation = info.conversation;
-        if (conversation != nullptr && info.side == 0 && conversation->handshake_frames[2] == packet.frame &&
-            !m_destinations.empty()) {
-            if (Destination* destination = find(conversation->side[1].endpoint, false)) {
+        if (info.completes_handshake && !m_destinations.empty()) {
+            if (Destination* destination = find(flow::Endpoint{packet.dst, packet.tcp.dst_port}, false)) {
                 ++destination->completed;
                 note_slot(*destination, packet.ts_ns, true);
             }

@@ -19,7 +19,7 @@ std::string fixed(double value, int decimals) {
 }  // namespace
 
 void TransportDetector::on_segment(const DecodedPacket& packet, const flow::SegmentInfo& info) {
-    if (info.conversation == nullptr || (packet.tcp.flags & (tcp_flag::syn | tcp_flag::rst)) != 0) return;
+    if (info.compact || (packet.tcp.flags & (tcp_flag::syn | tcp_flag::rst)) != 0) return;
     if (analysis::has(info.analysis.flags, analysis::SegmentFlag::zero_window)) {
         auto it = m_stalls.find(info.stream);
         if (it == m_stalls.end()) {
@@ -29,7 +29,7 @@ void TransportDetector::on_segment(const DecodedPacket& packet, const flow::Segm
         if (it->second.open_since[info.side] == flow::k_no_time) it->second.open_since[info.side] = packet.ts_ns;
         return;
     }
-    if (m_stalls.empty() || packet.tcp.window == 0) return;
+    if (m_stalls.empty() || !info.closes_zero_window) return;
     const auto it = m_stalls.find(info.stream);
     if (it != m_stalls.end() && it->second.open_since[info.side] != flow::k_no_time) {
         close_stall(it->second, info.side, packet.ts_ns);

@@ -72,7 +72,7 @@ void ViolationDetector::check_flags(const DecodedPacket& packet, const flow::Seg
                    (tcp_flag::fin | tcp_flag::psh | tcp_flag::urg) &&
                !ack) {
         variant = static_cast<int>(FlagVariant::fin_psh_urg);  // an Xmas scan
-    } else if (!ack && !syn && !rst && info.conversation != nullptr && info.conversation->established) {
+    } else if (!ack && !syn && !rst && info.established) {
         // RFC 9293 §3.10.7.4: once synchronized, every segment but a RST carries ACK.
         if (fin) {
             variant = static_cast<int>(FlagVariant::fin_without_ack);
@@ -93,20 +93,10 @@ void ViolationDetector::check_window(const DecodedPacket& packet, const flow::Se
                                                analysis::bit(analysis::SegmentFlag::retransmission) |
                                                analysis::bit(analysis::SegmentFlag::out_of_order);
     if ((info.analysis.flags & k_jumps) == 0) return;
-    const flow::Conversation& conversation = *info.conversation;
-    const unsigned receiver_side = 1U - info.side;
-    const flow::EndpointRecord& receiver = conversation.side[receiver_side];
-    if (!receiver.ack_known) return;
-    // Scaled window (RFC 7323 §2.3); with a scale unknown (no SYNs seen) assume the largest, 14.
-    const bool scaling_known =
-        conversation.side[0].options.window_scale >= 0 && conversation.side[1].options.window_scale >= 0;
-    const bool syns_seen = conversation.side[0].isn_known && conversation.side[1].isn_known;
-    unsigned shift = 0;
-    if (scaling_known) shift = static_cast<unsigned>(std::min<int>(receiver.options.window_scale, 14));
-    if (!syns_seen) shift = 14;
-    const std::uint64_t window = std::max<std::uint64_t>(std::uint64_t{receiver.last_window} << shift, 65535);
+    if (!info.receiver_ack_known) return;
+    const std::uint64_t window = std::max<std::uint64_t>(info.receiver_window, 65535);
     const double limit = m_thresholds.out_of_window_factor * static_cast<double>(window);
-    const std::int64_t distance = seq::diff(packet.tcp.seq, receiver.last_ack_sent);
+    const std::int64_t distance = seq::diff(packet.tcp.seq, info.receiver_ack);
     if (static_cast<double>(std::llabs(distance)) <= limit) return;
     count(AnomalyKind::out_of_window, packet.ts_ns, packet.frame, info.stream,
           flow::Endpoint{packet.src, packet.tcp.src_port});
@@ -145,7 +135,7 @@ void ViolationDetector::on_segment(const DecodedPacket& packet, const flow::Segm
         }
         return;
     }
-    if (info.conversation != nullptr && (flags & (tcp_flag::syn | tcp_flag::rst)) == 0 &&
+    if (!info.compact && (flags & (tcp_flag::syn | tcp_flag::rst)) == 0 &&
         (packet.payload_len > 0 || (flags & tcp_flag::fin) != 0)) {
         check_window(packet, info);
     }

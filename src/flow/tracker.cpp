@@ -117,12 +117,16 @@ Tracker::Lookup Tracker::find(const DecodedPacket& packet) {
     return where;
 }
 
+bool SweepClock::due(std::int64_t packet_ns) noexcept {
+    if (packet_ns < m_next_ns) return false;
+    m_next_ns = packet_ns + k_sweep_interval_ns;
+    return true;
+}
+
 void Tracker::process(const DecodedPacket& packet) {
+    if (!m_options.external_sweeps && m_sweep_clock.due(packet.ts_ns)) sweep_at(packet.ts_ns);
     m_now_ns = packet.ts_ns;
-    if (m_now_ns >= m_next_sweep_ns) {
-        sweep(m_now_ns);
-        m_next_sweep_ns = m_now_ns + k_sweep_interval_ns;
-    }
+    m_max_ts_ns = std::max(m_max_ts_ns, packet.ts_ns);
     const Lookup where = find(packet);
     const RecordHandle handle = m_table.find(where.hash, [&](RecordHandle candidate) {
         return is_half_open_handle(candidate) ? m_half_open[slab_index(candidate)].key == where.key
@@ -151,7 +155,7 @@ void Tracker::handle_new_flow(const DecodedPacket& packet, const Lookup& where) 
             const bool continues = !new_isn && tomb.next_seq_known[sender] &&
                                    std::abs(seq::diff(packet.tcp.seq, tomb.next_seq[sender])) < k_resume_distance;
             if (continues) {
-                make_room(m_now_ns);
+                make_room();
                 const RecordHandle handle = start_conversation(packet, where, tomb.stream, Conversation::k_no_stream);
                 Conversation& conversation = m_conversations[slab_index(handle)];
                 conversation.resumed = true;
@@ -178,7 +182,7 @@ void Tracker::handle_new_flow(const DecodedPacket& packet, const Lookup& where) 
     }
 
     const std::uint32_t stream = m_next_stream++;
-    make_room(m_now_ns);
+    make_room();
     if (m_options.compact_half_open && is_pure_syn(packet)) {
         start_half_open(packet, where, stream, reused_from);
         return;
@@ -227,6 +231,7 @@ void Tracker::start_half_open(const DecodedPacket& packet, const Lookup& where, 
     info.analysis.rel_ack = packet.tcp.ack;  // ACK bit clear: Wireshark shows the raw field
     if (reused_from != Conversation::k_no_stream) info.analysis.flags |= analysis::bit(analysis::SegmentFlag::reused_ports);
     info.state_after = {TcpState::syn_sent, TcpState::listen};
+    info.compact = true;
     m_observer.on_segment(packet, info);
 }
 
@@ -251,6 +256,7 @@ void Tracker::handle_half_open(const DecodedPacket& packet, const Lookup& where,
         info.analysis.rel_ack = packet.tcp.ack;
         info.analysis.flags = analysis::bit(analysis::SegmentFlag::retransmission);
         info.state_after = {TcpState::syn_sent, TcpState::listen};
+        info.compact = true;
         m_observer.on_segment(packet, info);
         return;
     }
@@ -280,6 +286,7 @@ void Tracker::handle_half_open(const DecodedPacket& packet, const Lookup& where,
         info.analysis.rel_ack = 1;
         if (retransmission) info.analysis.flags = analysis::bit(analysis::SegmentFlag::retransmission);
         info.state_after = {TcpState::syn_sent, TcpState::syn_received};
+        info.compact = true;
         m_observer.on_segment(packet, info);
         return;
     }
@@ -490,6 +497,36 @@ void Tracker::track_segment(Conversation& conversation, unsigned side, const Dec
     conversation.last_ts_ns = std::max(conversation.last_ts_ns, packet.ts_ns);
     info.state_after = {conversation.side[0].state, conversation.side[1].state};
     info.conversation = &conversation;
+    describe_conversation(conversation, side, packet, info);
+}
+
+void Tracker::describe_conversation(Conversation& conversation, unsigned side, const DecodedPacket& packet,
+                                    SegmentInfo& info) {
+    info.established = conversation.established;
+    info.completes_handshake = side == 0 && conversation.handshake_frames[2] == packet.frame;
+    // A stall opens at a zero-window segment and closes at the sender's next nonzero window
+    // (Wireshark's tcp.analysis.zero_window, which skips SYN, FIN and RST segments).
+    EndpointRecord& sender = conversation.side[side];
+    if ((packet.tcp.flags & (tcp_flag::syn | tcp_flag::rst)) == 0) {
+        if (analysis::has(info.analysis.flags, analysis::SegmentFlag::zero_window)) {
+            sender.zero_window_open = true;
+        } else if (packet.tcp.window != 0 && sender.zero_window_open) {
+            sender.zero_window_open = false;
+            info.closes_zero_window = true;
+        }
+    }
+    const EndpointRecord& receiver = conversation.side[side ^ 1U];
+    info.receiver_ack_known = receiver.ack_known;
+    info.receiver_ack = receiver.last_ack_sent;
+    // RFC 7323 §2.3: the scale applies only when both SYNs offered it; without the SYNs, assume
+    // the largest shift (14) rather than call a scaled window too small.
+    const bool scaling_known = conversation.side[0].options.window_scale >= 0 &&
+                               conversation.side[1].options.window_scale >= 0;
+    const bool syns_seen = conversation.side[0].isn_known && conversation.side[1].isn_known;
+    unsigned shift = 0;
+    if (scaling_known) shift = static_cast<unsigned>(std::min<int>(receiver.options.window_scale, 14));
+    if (!syns_seen) shift = 14;
+    info.receiver_window = std::uint64_t{receiver.last_window} << shift;
 }
 
 // Payload goes to the sender's stream; the ACK field lets the peer's stream skip what never came.
@@ -582,15 +619,21 @@ void Tracker::remember(const Conversation& conversation) {
     }
 }
 
+void Tracker::materialize(const HalfOpen& attempt, analysis::EndReason reason, std::int64_t capture_end_ns,
+                          Conversation& out) {
+    rebuild_from_half_open(attempt, out);
+    out.end_reason = reason;
+    out.timed_out = reason == analysis::EndReason::idle_timeout;
+    judge_conversation(out, reason == analysis::EndReason::end_of_capture ? std::max(capture_end_ns, attempt.last_ts_ns)
+                                                                          : attempt.last_ts_ns);
+}
+
 void Tracker::end_half_open(RecordHandle handle, std::uint64_t hash, analysis::EndReason reason) {
     HalfOpen& attempt = m_half_open[slab_index(handle)];
+    attempt.end_reason = reason;
     const Conversation* materialized = nullptr;
     if (m_observer.wants_half_open_conversation()) {
-        rebuild_from_half_open(attempt, m_scratch);
-        m_scratch.end_reason = reason;
-        m_scratch.timed_out = reason == analysis::EndReason::idle_timeout;
-        judge_conversation(m_scratch, reason == analysis::EndReason::end_of_capture ? std::max(m_now_ns, attempt.last_ts_ns)
-                                                                                    : attempt.last_ts_ns);
+        materialize(attempt, reason, m_now_ns, m_scratch);
         m_observer.on_conversation_end(m_scratch);
         materialized = &m_scratch;
     }
@@ -602,35 +645,43 @@ void Tracker::end_half_open(RecordHandle handle, std::uint64_t hash, analysis::E
     --m_live_half_open;
 }
 
-void Tracker::sweep(std::int64_t now_ns) {
+// Records due at `now_ns` end in stream order, so that shards sweeping at the same moment can be
+// merged into the order a single tracker would have used.
+void Tracker::sweep_at(std::int64_t now_ns) {
+    m_now_ns = now_ns;
+    std::vector<std::pair<std::uint32_t, RecordHandle>> due;
     for (std::size_t i = 0; i < m_conversations.size(); ++i) {
-        Conversation& conversation = m_conversations[i];
+        const Conversation& conversation = m_conversations[i];
         if (conversation.key.family == 0) continue;
         const std::int64_t idle = now_ns - conversation.last_ts_ns;
-        if (is_closed(conversation) && idle > m_options.closed_linger_ns) {
-            ++m_stats.ended_closed;
-            end_conversation(static_cast<RecordHandle>(i), hash_flow_key(conversation.key), analysis::EndReason::closed);
-        } else if (idle > m_options.idle_timeout_ns) {
-            ++m_stats.ended_idle_timeout;
-            end_conversation(static_cast<RecordHandle>(i), hash_flow_key(conversation.key),
-                             analysis::EndReason::idle_timeout);
+        if ((is_closed(conversation) && idle > m_options.closed_linger_ns) || idle > m_options.idle_timeout_ns) {
+            due.emplace_back(conversation.stream, static_cast<RecordHandle>(i));
         }
     }
     for (std::size_t i = 0; i < m_half_open.size(); ++i) {
-        HalfOpen& attempt = m_half_open[i];
-        if (attempt.key.family == 0) continue;
-        if (now_ns - attempt.last_ts_ns > m_options.idle_timeout_ns) {
-            ++m_stats.ended_idle_timeout;
-            end_half_open(static_cast<RecordHandle>(i) | k_half_open_bit, hash_flow_key(attempt.key),
-                          analysis::EndReason::idle_timeout);
+        const HalfOpen& attempt = m_half_open[i];
+        if (attempt.key.family != 0 && now_ns - attempt.last_ts_ns > m_options.idle_timeout_ns) {
+            due.emplace_back(attempt.stream, static_cast<RecordHandle>(i) | k_half_open_bit);
         }
+    }
+    std::sort(due.begin(), due.end());
+    for (const auto& [stream, handle] : due) {
+        if (is_half_open_handle(handle)) {
+            ++m_stats.ended_idle_timeout;
+            end_half_open(handle, hash_flow_key(m_half_open[slab_index(handle)].key), analysis::EndReason::idle_timeout);
+            continue;
+        }
+        Conversation& conversation = m_conversations[slab_index(handle)];
+        const bool closed = is_closed(conversation) && now_ns - conversation.last_ts_ns > m_options.closed_linger_ns;
+        ++(closed ? m_stats.ended_closed : m_stats.ended_idle_timeout);
+        end_conversation(handle, hash_flow_key(conversation.key),
+                         closed ? analysis::EndReason::closed : analysis::EndReason::idle_timeout);
     }
 }
 
 // At a cap, the least recently active sixteenth of the records is ended with reason `evicted`:
 // one O(n) pass buys room for n/16 new flows.
-void Tracker::make_room(std::int64_t now_ns) {
-    (void)now_ns;
+void Tracker::make_room() {
     const bool records_full = m_live_conversations + m_live_half_open >= m_options.max_records;
     const bool conversations_full = m_live_conversations >= m_options.max_conversations;
     if (!records_full && !conversations_full) return;
@@ -666,9 +717,15 @@ void Tracker::make_room(std::int64_t now_ns) {
     }
 }
 
+void Tracker::set_clock(std::int64_t last_packet_ns, std::int64_t newest_packet_ns) noexcept {
+    m_now_ns = last_packet_ns;
+    m_max_ts_ns = newest_packet_ns;
+}
+
 void Tracker::finish(std::int64_t end_ns) {
     m_now_ns = std::max(m_now_ns, end_ns);
-    m_observer.on_capture_end(m_now_ns);
+    // The newest time seen, not the last packet's: captures merged from several hosts go back and forth.
+    m_observer.on_capture_end(std::max(m_max_ts_ns, m_now_ns));
     // Stream numbers are dense and at most one record per stream is live, so a table indexed by
     // stream puts them in order without sorting (a flood ends millions here).
     std::vector<RecordHandle> by_stream(m_next_stream, k_no_record);
@@ -692,6 +749,10 @@ void Tracker::finish(std::int64_t end_ns) {
 
 void ObserverChain::on_segment(const DecodedPacket& packet, const SegmentInfo& info) {
     for (TrackerObserver* observer : m_observers) observer->on_segment(packet, info);
+}
+bool ObserverChain::wants_segment(const DecodedPacket& packet, const SegmentInfo& info) const {
+    return std::any_of(m_observers.begin(), m_observers.end(),
+                       [&](const TrackerObserver* observer) { return observer->wants_segment(packet, info); });
 }
 void ObserverChain::on_conversation_end(const Conversation& conversation) {
     for (TrackerObserver* observer : m_observers) observer->on_conversation_end(conversation);

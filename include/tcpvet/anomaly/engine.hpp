@@ -22,9 +22,10 @@ public:
     ~AnomalyEngine() override;
 
     void on_segment(const DecodedPacket& packet, const flow::SegmentInfo& info) override;
+    [[nodiscard]] bool wants_segment(const DecodedPacket& packet, const flow::SegmentInfo& info) const override;
     void on_conversation_end(const flow::Conversation& conversation) override;
     void on_half_open_end(const flow::HalfOpen& attempt, const flow::Conversation* materialized) override;
-    // A live capture's stop time counts as the newest time seen.
+    // The newest packet time (or a live capture's stop time): what "until the end" measures to.
     void on_capture_end(std::int64_t end_ns) override {
         if (end_ns > m_last_ns) m_last_ns = end_ns;
     }
@@ -48,7 +49,7 @@ private:
     Callback m_on_raise;
     std::vector<std::unique_ptr<Detector>> m_detectors;
     std::vector<Anomaly> m_anomalies;
-    std::int64_t m_last_ns = 0;
+    std::int64_t m_last_ns = 0;  // set at the end of the capture
     bool m_finished = false;
 };
 

@@ -49,6 +49,7 @@ struct EndpointRecord {
     bool ack_known = false;
     std::uint32_t last_ack_sent = 0; // highest cumulative ACK this side sent
     std::uint32_t last_window = 0;   // raw window of its last segment
+    bool zero_window_open = false;   // it advertised a zero window and has not reopened it yet
 
     // State machine.
     TcpState state = TcpState::unknown;

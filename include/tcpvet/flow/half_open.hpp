@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdint>
 
+#include "tcpvet/analysis/verdicts.hpp"
 #include "tcpvet/flow/flow_key.hpp"
 
 namespace tcpvet::flow {
@@ -48,7 +49,9 @@ struct HalfOpen {
     PackedSynOptions server_options{};
     bool originator_is_a = true;
     bool synack_seen = false;
+    analysis::EndReason end_reason = analysis::EndReason::end_of_capture;  // set when it ends
     std::uint32_t reused_from_stream = 0xFFFFFFFFU;
 };
+static_assert(sizeof(HalfOpen) <= 152, "a flood holds millions: keep the compact record compact");
 
 }  // namespace tcpvet::flow

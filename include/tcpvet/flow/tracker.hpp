@@ -23,6 +23,7 @@ struct TrackerOptions {
     std::uint64_t max_conversations = 1'000'000;  // full conversations held at once
     bool compact_half_open = true;  // keep handshake-only attempts in the compact form
     bool stream_bytes = false;      // copy payload for reassembly (follow, --dump-streams); accounting is always on
+    bool external_sweeps = false;   // the caller runs sweep_at() (a sharded run sweeps every shard at once)
     ReassemblyLimits reassembly{};
     std::uint64_t reassembly_global_bytes = 256ULL << 20;  // out-of-order bytes buffered across all conversations
 };
@@ -31,9 +32,19 @@ struct TrackerOptions {
 struct SegmentInfo {
     std::uint32_t stream = 0;
     std::uint8_t side = 0;  // 0: sent by the originator, 1: by the responder
+    bool compact = false;   // the flow is still a compact half-open record (no Conversation)
+    // Facts about the conversation right after this segment, so that an observer never needs the
+    // live record: a threaded run hands segments over after the record has moved on.
+    bool established = false;          // synchronized (the responder reached ESTABLISHED, or midstream)
+    bool completes_handshake = false;  // the originator's ACK that completed the three-way handshake
+    bool closes_zero_window = false;   // the sender's first nonzero window after it advertised zero
+    bool receiver_ack_known = false;   // the peer has sent an ACK
+    std::uint32_t receiver_ack = 0;    // the peer's highest cumulative ACK so far
+    std::uint64_t receiver_window = 0; // the peer's last window, scaled (RFC 7323; shift 14 before both SYNs)
     analysis::SegmentAnalysis analysis{};
     std::array<TcpState, 2> state_after{};  // [originator, responder]
-    const Conversation* conversation = nullptr;  // null while the flow is a compact half-open record
+    // The live record, valid during the call only; null when compact and in a threaded run.
+    const Conversation* conversation = nullptr;
 };
 
 // Counts of what the tracker dropped or evicted, by reason (shown in every report).
@@ -58,6 +69,11 @@ class TrackerObserver {
 public:
     virtual ~TrackerObserver() = default;
     virtual void on_segment(const DecodedPacket& /*packet*/, const SegmentInfo& /*info*/) {}
+    // Whether on_segment does anything with this segment. A threaded run hands an observer only the
+    // segments it wants, without SegmentInfo::conversation; say true for every segment you read.
+    [[nodiscard]] virtual bool wants_segment(const DecodedPacket& /*packet*/, const SegmentInfo& /*info*/) const {
+        return true;
+    }
     // A finished conversation, judged. The reference is valid only during the call.
     virtual void on_conversation_end(const Conversation& /*conversation*/) {}
     // A compact attempt that ended without promotion; `materialized` is its rebuilt conversation
@@ -81,6 +97,7 @@ class ObserverChain : public TrackerObserver {
 public:
     void add(TrackerObserver& observer) { m_observers.push_back(&observer); }
     void on_segment(const DecodedPacket& packet, const SegmentInfo& info) override;
+    [[nodiscard]] bool wants_segment(const DecodedPacket& packet, const SegmentInfo& info) const override;
     void on_conversation_end(const Conversation& conversation) override;
     void on_half_open_end(const HalfOpen& attempt, const Conversation* materialized) override;
     bool wants_half_open_conversation() override;
@@ -91,6 +108,16 @@ public:
 
 private:
     std::vector<TrackerObserver*> m_observers;
+};
+
+// When the tracker looks for idle and closed records: every 5 s of capture time, at a packet.
+class SweepClock {
+public:
+    // Whether a sweep is due before the packet at `packet_ns` (and the next one is scheduled).
+    [[nodiscard]] bool due(std::int64_t packet_ns) noexcept;
+
+private:
+    std::int64_t m_next_ns = std::numeric_limits<std::int64_t>::min();
 };
 
 class Tracker {
@@ -106,6 +133,16 @@ public:
     // Ends every conversation still held (end of capture), in stream order. `end_ns` (if later than
     // the last packet) is when the capture stopped: a live capture's wall-clock stop time.
     void finish(std::int64_t end_ns = std::numeric_limits<std::int64_t>::min());
+
+    // Ends the records idle (or closed) for too long at `now_ns`, in stream order. process() calls
+    // it itself unless TrackerOptions::external_sweeps.
+    void sweep_at(std::int64_t now_ns);
+    // A shard's clock before finish(): the last and the newest packet time of the whole capture.
+    void set_clock(std::int64_t last_packet_ns, std::int64_t newest_packet_ns) noexcept;
+    // Rebuilds an ended compact attempt as the judged conversation it was (`capture_end_ns`: the
+    // capture's last packet time, used when it ended with the capture).
+    void materialize(const HalfOpen& attempt, analysis::EndReason reason, std::int64_t capture_end_ns,
+                     Conversation& out);
 
     [[nodiscard]] const TrackerStats& stats() const noexcept { return m_stats; }
     [[nodiscard]] std::uint32_t streams() const noexcept { return m_next_stream; }
@@ -127,13 +164,14 @@ private:
     RecordHandle promote(RecordHandle half_open_handle, std::uint64_t hash);
     void rebuild_from_half_open(const HalfOpen& attempt, Conversation& conversation);
     void track_segment(Conversation& conversation, unsigned side, const DecodedPacket& packet, SegmentInfo& info);
+    static void describe_conversation(Conversation& conversation, unsigned side, const DecodedPacket& packet,
+                                      SegmentInfo& info);
     void reassemble(Conversation& conversation, unsigned side, const DecodedPacket& packet);
     void finish_reassembly(Conversation& conversation);
     void end_conversation(RecordHandle handle, std::uint64_t hash, analysis::EndReason reason);
     void end_half_open(RecordHandle handle, std::uint64_t hash, analysis::EndReason reason);
     void remember(const Conversation& conversation);
-    void sweep(std::int64_t now_ns);
-    void make_room(std::int64_t now_ns);
+    void make_room();
     void note_memory();
 
     TrackerOptions m_options;
@@ -147,8 +185,9 @@ private:
     std::uint64_t m_live_conversations = 0;
     std::uint64_t m_live_half_open = 0;
     std::uint32_t m_next_stream = 0;
-    std::int64_t m_next_sweep_ns = std::numeric_limits<std::int64_t>::min();
-    std::int64_t m_now_ns = 0;
+    SweepClock m_sweep_clock;
+    std::int64_t m_now_ns = 0;     // the current packet's time
+    std::int64_t m_max_ts_ns = std::numeric_limits<std::int64_t>::min();  // the newest packet time
     TrackerStats m_stats{};
     ReassemblyBudget m_budget{};
     Conversation m_scratch{};  // rebuilt half-open attempts are handed out from here

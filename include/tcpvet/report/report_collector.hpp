@@ -47,6 +47,9 @@ public:
     // `half_open_list_limit` are counted, not listed (a flood would otherwise flood the report).
     ReportCollector(CollectMode mode, std::ostream* ndjson_out, std::uint64_t half_open_list_limit);
 
+    [[nodiscard]] bool wants_segment(const DecodedPacket& /*packet*/, const flow::SegmentInfo& /*info*/) const override {
+        return false;
+    }
     void on_conversation_end(const flow::Conversation& conversation) override;
     void on_half_open_end(const flow::HalfOpen& attempt, const flow::Conversation* materialized) override;
     bool wants_half_open_conversation() override;
