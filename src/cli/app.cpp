@@ -66,6 +66,14 @@ void add_tracking_options(CLI::App& command, Options& options) {
         ->capture_default_str();
 }
 
+// Only where the output does not depend on it (per-frame and byte views stay on one thread).
+void add_threads_option(CLI::App& command, Options& options) {
+    command.add_option("--threads", options.threads,
+                       "track on N threads (one reader, N shards by flow; same output); 0: one per core")
+        ->check(CLI::Range(0U, 64U))
+        ->capture_default_str();
+}
+
 CLI::App* add_file_command(CLI::App& app, Options& options, const std::string& name, const std::string& description) {
     CLI::App* command = app.add_subcommand(name, description);
     add_input_options(*command, options);
@@ -98,10 +106,12 @@ int run(int argc, char** argv) {
     analyze->add_option("--dump-streams", options.dump_streams_dir,
                         "write each direction's reassembled bytes to DIR/stream-NNNNNN_CLIENT-SERVER.{client,server}");
     add_anomaly_options(*analyze, options);
-    add_anomaly_options(*add_file_command(app, options, "anomalies", "anomalies only, grouped by kind and severity"),
-                        options);
+    add_threads_option(*analyze, options);
+    CLI::App* anomalies = add_file_command(app, options, "anomalies", "anomalies only, grouped by kind and severity");
+    add_anomaly_options(*anomalies, options);
+    add_threads_option(*anomalies, options);
     add_file_command(app, options, "packets", "one line (or JSON object) per TCP segment");
-    add_file_command(app, options, "conversations", "the conversation table");
+    add_threads_option(*add_file_command(app, options, "conversations", "the conversation table"), options);
     CLI::App* ladder = add_file_command(app, options, "ladder", "draw one conversation as a sequence diagram");
     ladder->add_option("--stream", options.stream, "the conversation to draw (tcp.stream number)")->required();
     ladder->add_flag("--absolute", options.absolute, "raw sequence numbers instead of relative");

@@ -5,8 +5,10 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
+#include <thread>
 
 #include "tcpvet/capture/progress.hpp"
 
@@ -83,6 +85,7 @@ PipelineOptions pipeline_options(const Options& options) {
     pipeline.tracker = tracker_options(options);
     pipeline.progress_bar = !options.quiet && capture::ProgressBar::stderr_is_terminal();
     pipeline.max_packets = options.count;
+    pipeline.threads = options.threads != 0 ? options.threads : std::max(1U, std::thread::hardware_concurrency());
     return pipeline;
 }
 

@@ -20,9 +20,10 @@ _tcpvet_thresholds="syn_flood_window_seconds= syn_flood_half_open= syn_flood_cri
 _tcpvet_options_for() {
     local common="$_tcpvet_input_opts $_tcpvet_output_opts $_tcpvet_tracking_opts -h --help"
     case "$1" in
-        analyze) echo "$common $_tcpvet_anomaly_opts --dump-streams" ;;
-        anomalies) echo "$common $_tcpvet_anomaly_opts" ;;
-        packets | conversations) echo "$common" ;;
+        analyze) echo "$common $_tcpvet_anomaly_opts --dump-streams --threads" ;;
+        anomalies) echo "$common $_tcpvet_anomaly_opts --threads" ;;
+        conversations) echo "$common --threads" ;;
+        packets) echo "$common" ;;
         ladder) echo "$common --stream --absolute --explain" ;;
         follow) echo "$common --stream --direction --as" ;;
         live)
@@ -109,7 +110,7 @@ _tcpvet() {
             COMPREPLY=($(compgen -d -- "$cur"))
             return ;;
         -f | --filter | --stream | --idle-timeout | --closed-linger | --max-flows | --max-conversations | \
-            --half-open-list | --duration | -c | --count | --snaplen)
+            --half-open-list | --duration | -c | --count | --snaplen | --threads)
             return ;;  # a value of the user's choosing
     esac
 

@@ -747,6 +747,22 @@ void Tracker::finish(std::int64_t end_ns) {
     }
 }
 
+void add_stats(TrackerStats& total, const TrackerStats& shard) noexcept {
+    total.conversations += shard.conversations;
+    total.half_open_created += shard.half_open_created;
+    total.promoted += shard.promoted;
+    total.half_open_ended += shard.half_open_ended;
+    total.ended_idle_timeout += shard.ended_idle_timeout;
+    total.ended_closed += shard.ended_closed;
+    total.ended_port_reuse += shard.ended_port_reuse;
+    total.evicted_record_cap += shard.evicted_record_cap;
+    total.evicted_conversation_cap += shard.evicted_conversation_cap;
+    total.resumed += shard.resumed;
+    total.peak_records += shard.peak_records;
+    total.peak_conversations += shard.peak_conversations;
+    total.peak_memory_bytes += shard.peak_memory_bytes;
+}
+
 void ObserverChain::on_segment(const DecodedPacket& packet, const SegmentInfo& info) {
     for (TrackerObserver* observer : m_observers) observer->on_segment(packet, info);
 }

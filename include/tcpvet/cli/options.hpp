@@ -28,6 +28,7 @@ struct Options {
     std::uint64_t max_flows = 4'000'000;
     std::uint64_t max_conversations = 1'000'000;
     std::uint64_t half_open_list_limit = 1000;
+    unsigned threads = 1;  // analyze, conversations, anomalies: tracking shards (0: one per core)
 
     // ladder / follow
     std::int64_t stream = -1;

@@ -64,6 +64,9 @@ struct TrackerStats {
     std::uint64_t peak_memory_bytes = 0;  // table + slabs at their largest
 };
 
+// Adds a shard's counts to a total (peaks add up too: an upper bound of the whole run's peak).
+void add_stats(TrackerStats& total, const TrackerStats& shard) noexcept;
+
 // Receives the tracker's output. Called from inside Tracker::process/finish, in capture order.
 class TrackerObserver {
 public:

@@ -1,0 +1,149 @@
+// The sharded run's parts: the bounded queue, and the merger's order and stream renumbering.
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "tcpvet/parallel/bounded_queue.hpp"
+#include "tcpvet/parallel/event_merger.hpp"
+
+namespace {
+
+using namespace tcpvet;
+using namespace tcpvet::parallel;
+
+// What the merger delivered, as "kind:stream" strings in order.
+class Transcript : public flow::TrackerObserver {
+public:
+    void on_conversation_end(const flow::Conversation& conversation) override {
+        lines.push_back("end:" + std::to_string(conversation.stream) + "<-" +
+                        (conversation.reused_from_stream == flow::Conversation::k_no_stream
+                             ? std::string("none")
+                             : std::to_string(conversation.reused_from_stream)));
+    }
+    void on_half_open_end(const flow::HalfOpen& attempt, const flow::Conversation* materialized) override {
+        lines.push_back("half_open:" + std::to_string(attempt.stream) + (materialized != nullptr ? "+" : ""));
+    }
+    bool wants_half_open_conversation() override { return false; }
+    void on_segment(const DecodedPacket& packet, const flow::SegmentInfo& info) override {
+        lines.push_back("segment:" + std::to_string(info.stream) + "@" + std::to_string(packet.frame));
+    }
+    void on_capture_end(std::int64_t end_ns) override { lines.push_back("capture_end:" + std::to_string(end_ns)); }
+    std::vector<std::string> lines;
+};
+
+// Builds one shard's chunk event by event.
+struct ChunkBuilder {
+    EventChunk chunk;
+    ChunkBuilder& started(std::uint64_t frame, std::uint32_t stream) {
+        chunk.events.push_back(ShardEvent{ShardEvent::Kind::stream_started, EventPhase::packet, frame, stream, 0});
+        return *this;
+    }
+    ChunkBuilder& segment(std::uint64_t frame, std::uint32_t stream) {
+        SegmentEvent event{};
+        event.packet.frame = frame;
+        event.info.stream = stream;
+        chunk.segments.push_back(event);
+        chunk.events.push_back(ShardEvent{ShardEvent::Kind::segment, EventPhase::packet, frame, stream,
+                                          static_cast<std::uint32_t>(chunk.segments.size() - 1)});
+        return *this;
+    }
+    ChunkBuilder& ended(EventPhase phase, std::uint64_t frame, std::uint32_t stream,
+                        std::uint32_t reused_from = flow::Conversation::k_no_stream) {
+        flow::Conversation conversation;
+        conversation.stream = stream;
+        conversation.reused_from_stream = reused_from;
+        chunk.conversations.push_back(conversation);
+        chunk.events.push_back(ShardEvent{ShardEvent::Kind::conversation_end, phase, frame, stream,
+                                          static_cast<std::uint32_t>(chunk.conversations.size() - 1)});
+        return *this;
+    }
+    ChunkBuilder& half_open(EventPhase phase, std::uint64_t frame, std::uint32_t stream) {
+        flow::HalfOpen attempt;
+        attempt.stream = stream;
+        chunk.attempts.push_back(attempt);
+        chunk.events.push_back(ShardEvent{ShardEvent::Kind::half_open_end, phase, frame, stream,
+                                          static_cast<std::uint32_t>(chunk.attempts.size() - 1)});
+        return *this;
+    }
+    EventChunk through(std::uint64_t last_frame) {
+        chunk.bound = MergeKey{last_frame + 1, EventPhase::sweep, 0};
+        return std::move(chunk);
+    }
+    EventChunk last() {
+        chunk.last = true;
+        return std::move(chunk);
+    }
+};
+
+}  // namespace
+
+TEST_CASE("BoundedQueue: first in, first out; try_pop never waits; a full queue holds its producer") {
+    BoundedQueue<int> queue(2);
+    CHECK_FALSE(queue.try_pop().has_value());
+    CHECK(queue.push(1));
+    CHECK(queue.push(2));
+    bool third_pushed = false;
+    std::thread producer([&] { third_pushed = queue.push(3); });
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    CHECK(queue.pop() == 1);  // makes room: the producer goes on
+    producer.join();
+    CHECK(third_pushed);
+    CHECK(queue.pop() == 2);
+    CHECK(queue.try_pop() == 3);
+}
+
+TEST_CASE("BoundedQueue: cancel wakes a waiting consumer and refuses further items") {
+    BoundedQueue<int> queue(1);
+    std::optional<int> popped = 7;
+    std::thread consumer([&] { popped = queue.pop(); });
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    queue.cancel();
+    consumer.join();
+    CHECK_FALSE(popped.has_value());
+    CHECK_FALSE(queue.push(1));
+}
+
+TEST_CASE("EventMerger: streams are numbered by first frame across shards; sweeps and the end merge by stream") {
+    BoundedQueue<EventChunk> shard0(8);
+    BoundedQueue<EventChunk> shard1(8);
+    // Frames 1..4 dealt: 1 and 3 to shard 0, 2 and 4 to shard 1. A sweep before frame 5 ends the
+    // streams of frames 1 and 2; frame 4 reused the 5-tuple of frame 2 (a port reuse in shard 1).
+    shard0.push(ChunkBuilder{}.started(1, 0).segment(1, 0).started(3, 1).segment(3, 1).through(4));
+    shard1.push(ChunkBuilder{}.started(2, 0).ended(EventPhase::packet, 4, 0).started(4, 1).segment(4, 1).through(4));
+    shard0.push(ChunkBuilder{}.ended(EventPhase::sweep, 5, 0).through(8));
+    shard1.push(ChunkBuilder{}.ended(EventPhase::sweep, 5, 1, 0).through(8));
+    shard0.push(ChunkBuilder{}.half_open(EventPhase::finish, k_after_last, 1).last());
+    shard1.push(ChunkBuilder{}.last());
+
+    Transcript transcript;
+    flow::TrackerObserver silent;
+    flow::Tracker materializer(flow::TrackerOptions{}, silent);
+    CaptureClock clock;
+    clock.last_packet_ns = 40;
+    clock.newest_packet_ns = 50;
+    EventMerger merger({&shard0, &shard1}, transcript, materializer, clock);
+    REQUIRE(merger.run());
+    CHECK(merger.streams() == 4);
+    const std::vector<std::string> expected = {
+        "segment:0@1", "segment:2@3", "end:1<-none", "segment:3@4",  // frame 4: the old stream ends first
+        "end:0<-none", "end:3<-1",                                   // the sweep before frame 5, by stream
+        "capture_end:50",                                            // once, before the end-of-capture records
+        "half_open:2",
+    };
+    CHECK(transcript.lines == expected);
+}
+
+TEST_CASE("EventMerger: a cancelled queue ends the run with false") {
+    BoundedQueue<EventChunk> shard0(2);
+    shard0.push(ChunkBuilder{}.started(1, 0).through(1));
+    shard0.cancel();
+    Transcript transcript;
+    flow::TrackerObserver silent;
+    flow::Tracker materializer(flow::TrackerOptions{}, silent);
+    CaptureClock clock;
+    EventMerger merger({&shard0}, transcript, materializer, clock);
+    CHECK_FALSE(merger.run());
+}
