@@ -1,10 +1,35 @@
 // The read loop on one thread: read, decode, count, track. Reporters observe; they never analyse.
 #include "tcpvet/pipeline.hpp"
 
+#include <array>
+
 #include "tcpvet/frame_reader.hpp"
+#include "tcpvet/parallel/shard_events.hpp"
 #include "tcpvet/parallel/sharded_pipeline.hpp"
 
 namespace tcpvet {
+namespace {
+
+// Reads one packet ahead, so that its flow-table slot loads while the packet before is tracked:
+// with millions of flows (a flood) nearly every lookup misses the cache. Only where no one reads
+// payload bytes: the next read reuses the buffer the earlier packet's payload pointed into.
+void track_one_ahead(FrameReader& reader, flow::Tracker& tracker) {
+    std::array<DecodedPacket, 2> packets;
+    std::size_t current = 0;
+    if (!reader.next(packets[current])) return;
+    for (;;) {
+        DecodedPacket& packet = packets[current];
+        packet.payload = parallel::elided_payload(packet.payload.size());
+        DecodedPacket& next = packets[current ^ 1U];
+        const bool more = reader.next(next);
+        if (more && next.cls == PacketClass::tcp) tracker.prefetch(next);
+        if (packet.cls == PacketClass::tcp) tracker.process(packet);
+        if (!more) return;
+        current ^= 1U;
+    }
+}
+
+}  // namespace
 
 PipelineResult run_pipeline(capture::PacketSource& source, const PipelineOptions& options,
                             flow::TrackerObserver& observer, FrameObserver* frames, const std::atomic<bool>* stop) {
@@ -14,10 +39,14 @@ PipelineResult run_pipeline(capture::PacketSource& source, const PipelineOptions
     PipelineResult result;
     flow::Tracker tracker(options.tracker, observer);
     FrameReader reader(source, options, stop);
-    DecodedPacket packet;
-    while (reader.next(packet)) {
-        if (frames != nullptr) frames->on_frame(packet);
-        if (packet.cls == PacketClass::tcp) tracker.process(packet);
+    if (frames == nullptr && !options.tracker.stream_bytes) {
+        track_one_ahead(reader, tracker);
+    } else {
+        DecodedPacket packet;
+        while (reader.next(packet)) {
+            if (frames != nullptr) frames->on_frame(packet);
+            if (packet.cls == PacketClass::tcp) tracker.process(packet);
+        }
     }
     reader.conclude(result);
     tracker.finish(reader.end_ns());

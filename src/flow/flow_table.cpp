@@ -1,6 +1,7 @@
 // Open addressing with linear probing and backward-shift deletion (Knuth 6.4, Algorithm R).
 #include "tcpvet/flow/flow_table.hpp"
 
+#include <algorithm>
 #include <bit>
 
 namespace tcpvet::flow {
@@ -25,6 +26,11 @@ std::size_t FlowTable::find_slot(std::uint64_t hash, RecordHandle handle) const 
         if (m_slots[i].handle == k_no_record) return m_slots.size();
         if (m_slots[i].handle == handle) return i;
     }
+}
+
+void FlowTable::clear() noexcept {
+    std::fill(m_slots.begin(), m_slots.end(), Slot{});
+    m_size = 0;
 }
 
 bool FlowTable::erase(std::uint64_t hash, RecordHandle handle) noexcept {
@@ -52,7 +58,7 @@ bool FlowTable::replace(std::uint64_t hash, RecordHandle old_handle, RecordHandl
 }
 
 void FlowTable::grow() {
-    std::vector<Slot> old;
+    Slots old;
     old.swap(m_slots);
     m_slots.assign(old.size() * 2, Slot{});
     m_mask = m_slots.size() - 1;

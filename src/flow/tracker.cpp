@@ -141,6 +141,11 @@ void Tracker::process(const DecodedPacket& packet) {
     }
 }
 
+void Tracker::prefetch(const DecodedPacket& packet) const noexcept {
+    bool src_is_a = false;
+    m_table.prefetch(hash_flow_key(make_flow_key(packet.src, packet.tcp.src_port, packet.dst, packet.tcp.dst_port, src_is_a)));
+}
+
 void Tracker::handle_new_flow(const DecodedPacket& packet, const Lookup& where) {
     std::uint32_t reused_from = Conversation::k_no_stream;
     if (!m_tombs->tombstones.empty()) {
@@ -587,7 +592,7 @@ void Tracker::end_conversation(RecordHandle handle, std::uint64_t hash, analysis
         reason == analysis::EndReason::evicted) {
         remember(conversation);
     }
-    m_table.erase(hash, handle);
+    if (!m_finishing) m_table.erase(hash, handle);
     conversation.key.family = 0;
     conversation.findings.clear();
     m_free_conversations.push_back(slab_index(handle));
@@ -639,7 +644,7 @@ void Tracker::end_half_open(RecordHandle handle, std::uint64_t hash, analysis::E
     }
     m_observer.on_half_open_end(attempt, materialized);
     ++m_stats.half_open_ended;
-    m_table.erase(hash, handle);
+    if (!m_finishing) m_table.erase(hash, handle);
     attempt.key.family = 0;
     m_free_half_open.push_back(slab_index(handle));
     --m_live_half_open;
@@ -737,14 +742,17 @@ void Tracker::finish(std::int64_t end_ns) {
             by_stream[m_half_open[i].stream] = static_cast<RecordHandle>(i) | k_half_open_bit;
         }
     }
+    m_finishing = true;  // every record ends: no need to unlink them from the table one by one
     for (const RecordHandle handle : by_stream) {
         if (handle == k_no_record) continue;
         if (is_half_open_handle(handle)) {
-            end_half_open(handle, hash_flow_key(m_half_open[slab_index(handle)].key), analysis::EndReason::end_of_capture);
+            end_half_open(handle, 0, analysis::EndReason::end_of_capture);
         } else {
-            end_conversation(handle, hash_flow_key(m_conversations[handle].key), analysis::EndReason::end_of_capture);
+            end_conversation(handle, 0, analysis::EndReason::end_of_capture);
         }
     }
+    m_table.clear();
+    m_finishing = false;
 }
 
 void add_stats(TrackerStats& total, const TrackerStats& shard) noexcept {

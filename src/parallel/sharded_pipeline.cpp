@@ -85,7 +85,9 @@ void track_shard(Shard& shard, const flow::TrackerOptions& options, const flow::
                 tracker.sweep_at(batch->sweeps[sweep].now_ns);
             }
         };
+        constexpr std::size_t k_ahead = 4;  // slots of flows a few packets on load meanwhile
         for (std::size_t i = 0; i < batch->packets.size(); ++i) {
+            if (i + k_ahead < batch->packets.size()) tracker.prefetch(batch->packets[i + k_ahead]);
             sweep_before(i);
             recorder.begin(batch->packets[i].frame, EventPhase::packet);
             tracker.process(batch->packets[i]);

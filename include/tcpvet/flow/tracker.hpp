@@ -132,6 +132,8 @@ public:
 
     // Tracks one decoded packet of class tcp. Non-TCP packets must not be passed.
     void process(const DecodedPacket& packet);
+    // A hint: `packet` (of class tcp) comes next but one; its flow's slot is loaded meanwhile.
+    void prefetch(const DecodedPacket& packet) const noexcept;
 
     // Ends every conversation still held (end of capture), in stream order. `end_ns` (if later than
     // the last packet) is when the capture stopped: a live capture's wall-clock stop time.
@@ -188,6 +190,7 @@ private:
     std::uint64_t m_live_conversations = 0;
     std::uint64_t m_live_half_open = 0;
     std::uint32_t m_next_stream = 0;
+    bool m_finishing = false;  // finish() drops the whole table at once instead of record by record
     SweepClock m_sweep_clock;
     std::int64_t m_now_ns = 0;     // the current packet's time
     std::int64_t m_max_ts_ns = std::numeric_limits<std::int64_t>::min();  // the newest packet time
