@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <deque>
+#include <limits>
 #include <unordered_map>
 
 #include "tcpvet/flow/conversation_judge.hpp"
@@ -20,6 +21,21 @@ constexpr std::size_t k_max_tombstones = 65536;
 constexpr std::int32_t k_resume_distance = 1 << 24;
 
 bool is_half_open_handle(RecordHandle handle) noexcept { return (handle & k_half_open_bit) != 0; }
+
+constexpr std::int64_t k_never = std::numeric_limits<std::int64_t>::max();
+
+// `since + span` without overflow (a timeout of centuries means never).
+std::int64_t time_after(std::int64_t since, std::int64_t span) noexcept {
+    std::int64_t due = 0;
+    return __builtin_add_overflow(since, span, &due) ? (span > 0 ? k_never : std::numeric_limits<std::int64_t>::min())
+                                                     : due;
+}
+
+// Mirrors a record's due time at its slab index (k_never when the slot is free), growing with it.
+void set_due(std::vector<std::int64_t>& due, std::size_t index, std::int64_t at) {
+    if (index >= due.size()) due.resize(std::max(index + 1, due.size() * 2), k_never);
+    due[index] = at;
+}
 std::uint32_t slab_index(RecordHandle handle) noexcept { return handle & ~k_half_open_bit; }
 
 std::uint16_t control_bits(const DecodedPacket& packet) noexcept {
@@ -179,6 +195,7 @@ void Tracker::handle_new_flow(const DecodedPacket& packet, const Lookup& where) 
                                                      static_cast<std::uint8_t>(sender), false, 0, 0, 0});
                 SegmentInfo info;
                 track_segment(conversation, sender, packet, info);
+                schedule(handle, conversation);
                 m_observer.on_segment(packet, info);
                 return;
             }
@@ -197,6 +214,7 @@ void Tracker::handle_new_flow(const DecodedPacket& packet, const Lookup& where) 
     const unsigned sender = (where.src_is_a == conversation.originator_is_a) ? 0U : 1U;
     SegmentInfo info;
     track_segment(conversation, sender, packet, info);
+    schedule(handle, conversation);
     m_observer.on_segment(packet, info);
 }
 
@@ -225,6 +243,7 @@ void Tracker::start_half_open(const DecodedPacket& packet, const Lookup& where, 
     attempt.originator_is_a = where.src_is_a;
     attempt.reused_from_stream = reused_from;
     m_table.insert(where.hash, index | k_half_open_bit);
+    set_due(m_half_open_due, index, time_after(attempt.last_ts_ns, m_options.idle_timeout_ns));
     ++m_live_half_open;
     ++m_stats.half_open_created;
     note_memory();
@@ -255,6 +274,7 @@ void Tracker::handle_half_open(const DecodedPacket& packet, const Lookup& where,
         attempt.last_ts_ns = packet.ts_ns;
         attempt.last_frame_delta = frame_delta;
         attempt.client_wire_bytes += packet.wire_len;
+        m_half_open_due[slab_index(handle)] = time_after(attempt.last_ts_ns, m_options.idle_timeout_ns);
         SegmentInfo info;
         info.stream = attempt.stream;
         info.side = 0;
@@ -284,6 +304,7 @@ void Tracker::handle_half_open(const DecodedPacket& packet, const Lookup& where,
         attempt.last_ts_ns = packet.ts_ns;
         attempt.last_frame_delta = frame_delta;
         attempt.server_wire_bytes += packet.wire_len;
+        m_half_open_due[slab_index(handle)] = time_after(attempt.last_ts_ns, m_options.idle_timeout_ns);
         SegmentInfo info;
         info.stream = attempt.stream;
         info.side = 1;
@@ -330,6 +351,7 @@ void Tracker::handle_conversation(const DecodedPacket& packet, const Lookup& whe
     }
     SegmentInfo info;
     track_segment(*conversation, sender, packet, info);
+    schedule(handle, *conversation);
     m_observer.on_segment(packet, info);
 }
 
@@ -390,6 +412,7 @@ RecordHandle Tracker::promote(RecordHandle half_open_handle, std::uint64_t hash)
     const HalfOpen attempt = m_half_open[slab_index(half_open_handle)];
     m_table.erase(hash, half_open_handle);
     m_half_open[slab_index(half_open_handle)].key.family = 0;
+    m_half_open_due[slab_index(half_open_handle)] = k_never;
     m_free_half_open.push_back(slab_index(half_open_handle));
     --m_live_half_open;
     ++m_stats.promoted;
@@ -487,6 +510,13 @@ void Tracker::rebuild_from_half_open(const HalfOpen& attempt, Conversation& conv
     conversation.side[1].wire_bytes = attempt.server_wire_bytes;
     conversation.last_ts_ns = attempt.last_ts_ns;
     conversation.last_frame = attempt.first_frame + attempt.last_frame_delta;
+}
+
+// A conversation is due when idle past the timeout, or, once closed, past the linger time.
+void Tracker::schedule(RecordHandle handle, const Conversation& conversation) {
+    const std::int64_t span = is_closed(conversation) ? std::min(m_options.closed_linger_ns, m_options.idle_timeout_ns)
+                                                      : m_options.idle_timeout_ns;
+    set_due(m_conversation_due, slab_index(handle), time_after(conversation.last_ts_ns, span));
 }
 
 void Tracker::track_segment(Conversation& conversation, unsigned side, const DecodedPacket& packet, SegmentInfo& info) {
@@ -593,6 +623,7 @@ void Tracker::end_conversation(RecordHandle handle, std::uint64_t hash, analysis
         remember(conversation);
     }
     if (!m_finishing) m_table.erase(hash, handle);
+    m_conversation_due[slab_index(handle)] = k_never;
     conversation.key.family = 0;
     conversation.findings.clear();
     m_free_conversations.push_back(slab_index(handle));
@@ -645,6 +676,7 @@ void Tracker::end_half_open(RecordHandle handle, std::uint64_t hash, analysis::E
     m_observer.on_half_open_end(attempt, materialized);
     ++m_stats.half_open_ended;
     if (!m_finishing) m_table.erase(hash, handle);
+    m_half_open_due[slab_index(handle)] = k_never;
     attempt.key.family = 0;
     m_free_half_open.push_back(slab_index(handle));
     --m_live_half_open;
@@ -654,19 +686,14 @@ void Tracker::end_half_open(RecordHandle handle, std::uint64_t hash, analysis::E
 // merged into the order a single tracker would have used.
 void Tracker::sweep_at(std::int64_t now_ns) {
     m_now_ns = now_ns;
+    // The due times sit in arrays of their own: a sweep reads 8 bytes a record, not the records.
     std::vector<std::pair<std::uint32_t, RecordHandle>> due;
-    for (std::size_t i = 0; i < m_conversations.size(); ++i) {
-        const Conversation& conversation = m_conversations[i];
-        if (conversation.key.family == 0) continue;
-        const std::int64_t idle = now_ns - conversation.last_ts_ns;
-        if ((is_closed(conversation) && idle > m_options.closed_linger_ns) || idle > m_options.idle_timeout_ns) {
-            due.emplace_back(conversation.stream, static_cast<RecordHandle>(i));
-        }
+    for (std::size_t i = 0; i < m_conversation_due.size(); ++i) {
+        if (m_conversation_due[i] < now_ns) due.emplace_back(m_conversations[i].stream, static_cast<RecordHandle>(i));
     }
-    for (std::size_t i = 0; i < m_half_open.size(); ++i) {
-        const HalfOpen& attempt = m_half_open[i];
-        if (attempt.key.family != 0 && now_ns - attempt.last_ts_ns > m_options.idle_timeout_ns) {
-            due.emplace_back(attempt.stream, static_cast<RecordHandle>(i) | k_half_open_bit);
+    for (std::size_t i = 0; i < m_half_open_due.size(); ++i) {
+        if (m_half_open_due[i] < now_ns) {
+            due.emplace_back(m_half_open[i].stream, static_cast<RecordHandle>(i) | k_half_open_bit);
         }
     }
     std::sort(due.begin(), due.end());

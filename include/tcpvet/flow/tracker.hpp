@@ -168,6 +168,7 @@ private:
                                     std::uint32_t reused_from);
     RecordHandle promote(RecordHandle half_open_handle, std::uint64_t hash);
     void rebuild_from_half_open(const HalfOpen& attempt, Conversation& conversation);
+    void schedule(RecordHandle handle, const Conversation& conversation);
     void track_segment(Conversation& conversation, unsigned side, const DecodedPacket& packet, SegmentInfo& info);
     static void describe_conversation(Conversation& conversation, unsigned side, const DecodedPacket& packet,
                                       SegmentInfo& info);
@@ -186,6 +187,9 @@ private:
     std::vector<RecordHandle> m_free_conversations;
     ChunkedSlab<HalfOpen, 4096> m_half_open;
     std::vector<RecordHandle> m_free_half_open;
+    // When each slab slot's record is due for the sweep (capture time; never for free slots).
+    std::vector<std::int64_t> m_conversation_due;
+    std::vector<std::int64_t> m_half_open_due;
     std::unique_ptr<Slab> m_tombs;
     std::uint64_t m_live_conversations = 0;
     std::uint64_t m_live_half_open = 0;
