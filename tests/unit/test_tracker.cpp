@@ -141,6 +141,37 @@ TEST_SUITE("tracker") {
         CHECK(tracker.stats().peak_records <= 32);
     }
 
+    TEST_CASE("a sweep ends what is due in stream order: closed ones after the linger, idle ones after the timeout") {
+        Recorder recorder;
+        TrackerOptions options;
+        options.idle_timeout_ns = 100 * k_second;
+        options.closed_linger_ns = 10 * k_second;
+        Tracker tracker(options, recorder);
+        // Stream 0 stays open and idle; stream 1 closes at once; stream 2 is a lone SYN (compact).
+        std::uint64_t frame = handshake_and_data(tracker, 1, 0, 10, 40000, 1000);
+        frame = handshake_and_data(tracker, frame, 1 * k_second, 11, 40001, 5000);
+        tracker.process(segment(frame++, 2 * k_second, 11, 40001, true, fin | ack, 5011, 9001, 0));
+        tracker.process(segment(frame++, 2 * k_second, 11, 40001, false, fin | ack, 9001, 5012, 0));
+        tracker.process(segment(frame++, 2 * k_second, 11, 40001, true, ack, 5012, 9002, 0));
+        tracker.process(segment(frame++, 3 * k_second, 12, 40002, true, syn, 7000, 0, 0));
+        // 30 s on, only the closed one is due (linger 10 s).
+        tracker.process(segment(frame++, 30 * k_second, 13, 40003, true, syn, 8000, 0, 0));
+        REQUIRE(recorder.ended.size() == 1);
+        CHECK(recorder.ended[0].stream == 1);
+        CHECK(recorder.ended[0].reason == analysis::EndReason::closed);
+        // 110 s: streams 0 (data at 0 s) and 2 (SYN at 3 s) are idle past 100 s; stream 3 (30 s) is not.
+        tracker.sweep_at(110 * k_second);
+        REQUIRE(recorder.ended.size() == 3);
+        CHECK(recorder.ended[1].stream == 0);
+        CHECK(recorder.ended[1].reason == analysis::EndReason::idle_timeout);
+        CHECK(recorder.ended[2].stream == 2);
+        CHECK(recorder.ended[2].reason == analysis::EndReason::idle_timeout);
+        tracker.finish();
+        REQUIRE(recorder.ended.size() == 4);
+        CHECK(recorder.ended[3].stream == 3);
+        CHECK(recorder.ended[3].reason == analysis::EndReason::end_of_capture);
+    }
+
     TEST_CASE("a flood of bare SYNs stays compact and is counted exactly") {
         struct Counter : TrackerObserver {
             std::uint64_t half_open = 0;
