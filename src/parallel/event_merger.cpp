@@ -7,9 +7,10 @@
 
 namespace tcpvet::parallel {
 
-EventMerger::EventMerger(std::vector<BoundedQueue<EventChunk>*> shards, flow::TrackerObserver& observer,
-                         flow::Tracker& materializer, const CaptureClock& clock)
+EventMerger::EventMerger(std::vector<BoundedQueue<EventChunk>*> shards, std::vector<BoundedQueue<EventChunk>*> spares,
+                         flow::TrackerObserver& observer, flow::Tracker& materializer, const CaptureClock& clock)
     : m_queues(std::move(shards)),
+      m_spares(std::move(spares)),
       m_cursors(m_queues.size()),
       m_streams(m_queues.size()),
       m_observer(observer),
@@ -51,6 +52,7 @@ void EventMerger::step_past(std::size_t shard) {
     } else {
         cursor.bound = chunk.bound;
     }
+    if (shard < m_spares.size()) (void)m_spares[shard]->try_push(std::move(chunk));
     cursor.chunk.reset();
 }
 

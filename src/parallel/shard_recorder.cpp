@@ -14,8 +14,11 @@ Bytes elided_payload(std::size_t length) noexcept {
     return Bytes(k_zeros.data(), length < k_zeros.size() ? length : k_zeros.size());
 }
 
-ShardRecorder::ShardRecorder(const flow::TrackerObserver& downstream, BoundedQueue<EventChunk>& out)
-    : m_downstream(downstream), m_out(out) {}
+ShardRecorder::ShardRecorder(const flow::TrackerObserver& downstream, BoundedQueue<EventChunk>& out,
+                             BoundedQueue<EventChunk>& spares)
+    : m_downstream(downstream), m_out(out), m_spares(spares) {
+    m_chunk.events.reserve(k_chunk_events);
+}
 
 // Called before an event is recorded (with its index into the chunk), never between the two.
 void ShardRecorder::make_room() {
@@ -69,8 +72,13 @@ void ShardRecorder::hand_over(bool bound_is_last_event, MergeKey bound, bool las
     m_chunk.bound_is_last_event = bound_is_last_event;
     m_chunk.last = last;
     if (!m_cancelled && !m_out.push(std::move(m_chunk))) m_cancelled = true;
-    m_chunk = EventChunk{};
-    m_chunk.events.reserve(k_chunk_events);
+    if (std::optional<EventChunk> spare = m_spares.try_pop()) {
+        m_chunk = std::move(*spare);
+        m_chunk.clear();
+    } else {
+        m_chunk = EventChunk{};
+        m_chunk.events.reserve(k_chunk_events);
+    }
 }
 
 }  // namespace tcpvet::parallel

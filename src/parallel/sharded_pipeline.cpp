@@ -24,9 +24,14 @@ constexpr std::size_t k_batches_queued = 4;  // per shard, reader -> shard
 constexpr std::size_t k_chunks_queued = 8;   // per shard, shard -> merger
 
 struct Shard {
-    Shard() : input(k_batches_queued), output(k_chunks_queued) {}
+    Shard()
+        : input(k_batches_queued), output(k_chunks_queued), spare_batches(k_batches_queued + 2),
+          spare_chunks(k_chunks_queued + 2) {}
     BoundedQueue<ShardBatch> input;
     BoundedQueue<EventChunk> output;
+    // Used buffers on their way back, so that batches and chunks are allocated once, not per batch.
+    BoundedQueue<ShardBatch> spare_batches;
+    BoundedQueue<EventChunk> spare_chunks;
     flow::TrackerStats stats{};
     std::thread thread;
 };
@@ -75,7 +80,7 @@ flow::TrackerOptions shard_options(flow::TrackerOptions options, std::size_t sha
 }
 
 void track_shard(Shard& shard, const flow::TrackerOptions& options, const flow::TrackerObserver& downstream) {
-    ShardRecorder recorder(downstream, shard.output);
+    ShardRecorder recorder(downstream, shard.output, shard.spare_chunks);
     flow::Tracker tracker(options, recorder);
     while (std::optional<ShardBatch> batch = shard.input.pop()) {
         std::size_t sweep = 0;
@@ -103,6 +108,7 @@ void track_shard(Shard& shard, const flow::TrackerOptions& options, const flow::
         }
         recorder.flush(MergeKey{batch->last_frame + 1, EventPhase::sweep, 0});
         if (recorder.cancelled()) return;
+        (void)shard.spare_batches.try_push(std::move(*batch));
     }
 }
 
@@ -133,8 +139,13 @@ public:
             batch.newest_packet_ns = m_clock.newest_packet_ns;
             batch.end_ns = end_ns;
             ok = m_shards[s]->input.push(std::move(batch)) && ok;
-            batch = ShardBatch{};
-            batch.packets.reserve(k_batch_frames / m_shards.size() + 64);
+            if (std::optional<ShardBatch> spare = m_shards[s]->spare_batches.try_pop()) {
+                batch = std::move(*spare);
+                batch.clear();
+            } else {
+                batch = ShardBatch{};
+                batch.packets.reserve(k_batch_frames / m_shards.size() + 64);
+            }
         }
         return ok;
     }
@@ -197,8 +208,12 @@ PipelineResult run_sharded_pipeline(capture::PacketSource& source, const Pipelin
     flow::TrackerObserver silent;  // rebuilding an attempt reports nothing
     flow::Tracker materializer(options.tracker, silent);
     std::vector<BoundedQueue<EventChunk>*> outputs;
-    for (const std::unique_ptr<Shard>& shard : shards) outputs.push_back(&shard->output);
-    EventMerger merger(outputs, observer, materializer, clock);
+    std::vector<BoundedQueue<EventChunk>*> spares;
+    for (const std::unique_ptr<Shard>& shard : shards) {
+        outputs.push_back(&shard->output);
+        spares.push_back(&shard->spare_chunks);
+    }
+    EventMerger merger(outputs, spares, observer, materializer, clock);
     try {
         merger.run();
     } catch (...) {

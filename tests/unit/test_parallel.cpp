@@ -124,7 +124,7 @@ TEST_CASE("EventMerger: streams are numbered by first frame across shards; sweep
     CaptureClock clock;
     clock.last_packet_ns = 40;
     clock.newest_packet_ns = 50;
-    EventMerger merger({&shard0, &shard1}, transcript, materializer, clock);
+    EventMerger merger({&shard0, &shard1}, {}, transcript, materializer, clock);
     REQUIRE(merger.run());
     CHECK(merger.streams() == 4);
     const std::vector<std::string> expected = {
@@ -144,6 +144,6 @@ TEST_CASE("EventMerger: a cancelled queue ends the run with false") {
     flow::TrackerObserver silent;
     flow::Tracker materializer(flow::TrackerOptions{}, silent);
     CaptureClock clock;
-    EventMerger merger({&shard0}, transcript, materializer, clock);
+    EventMerger merger({&shard0}, {}, transcript, materializer, clock);
     CHECK_FALSE(merger.run());
 }

@@ -24,6 +24,15 @@ public:
         return true;
     }
 
+    // Never waits: false when full or cancelled (the item is dropped).
+    bool try_push(T item) {
+        const std::lock_guard lock(m_mutex);
+        if (m_items.size() >= m_depth || m_cancelled) return false;
+        m_items.push_back(std::move(item));
+        m_not_empty.notify_one();
+        return true;
+    }
+
     // Waits while empty. Nothing when the queue was cancelled.
     std::optional<T> pop() {
         std::unique_lock lock(m_mutex);

@@ -29,8 +29,9 @@ struct CaptureClock {
 class EventMerger {
 public:
     // `materializer` rebuilds ended half-open attempts for observers that want them as conversations.
-    EventMerger(std::vector<BoundedQueue<EventChunk>*> shards, flow::TrackerObserver& observer,
-                flow::Tracker& materializer, const CaptureClock& clock);
+    // A merged chunk goes back to its shard through spares[shard] (dropped when that is full).
+    EventMerger(std::vector<BoundedQueue<EventChunk>*> shards, std::vector<BoundedQueue<EventChunk>*> spares,
+                flow::TrackerObserver& observer, flow::Tracker& materializer, const CaptureClock& clock);
 
     // Runs until every shard has finished; false when a queue was cancelled first.
     bool run();
@@ -53,6 +54,7 @@ private:
     void end_capture_once();
 
     std::vector<BoundedQueue<EventChunk>*> m_queues;
+    std::vector<BoundedQueue<EventChunk>*> m_spares;
     std::vector<Cursor> m_cursors;
     std::vector<std::vector<std::uint32_t>> m_streams;  // [shard][its stream] -> global stream
     flow::TrackerObserver& m_observer;

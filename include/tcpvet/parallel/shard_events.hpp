@@ -66,6 +66,17 @@ struct EventChunk {
     MergeKey bound{};
     bool bound_is_last_event = false;
     bool last = false;  // the shard has finished: nothing follows
+
+    // Empties it for reuse, keeping the capacity (chunks go back to their shard once merged).
+    void clear() noexcept {
+        events.clear();
+        segments.clear();
+        conversations.clear();
+        attempts.clear();
+        bound = MergeKey{};
+        bound_is_last_event = false;
+        last = false;
+    }
 };
 
 // A sweep that runs before the first packet of the batch at `before` (or after them all).
@@ -85,6 +96,12 @@ struct ShardBatch {
     std::int64_t last_packet_ns = 0;  // final: the last TCP packet's time, and the newest
     std::int64_t newest_packet_ns = std::numeric_limits<std::int64_t>::min();
     std::int64_t end_ns = std::numeric_limits<std::int64_t>::min();
+
+    void clear() noexcept {
+        packets.clear();
+        sweeps.clear();
+        final = false;
+    }
 };
 
 // The payload bytes of a packet handed to another thread are gone with the reader's buffer; the

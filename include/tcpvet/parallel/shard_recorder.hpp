@@ -15,7 +15,9 @@ public:
 
     // `downstream` decides which segments are worth copying; its wants_segment() is called from
     // this shard's thread.
-    ShardRecorder(const flow::TrackerObserver& downstream, BoundedQueue<EventChunk>& out);
+    // Merged chunks come back through `spares` and are refilled, so their buffers are allocated once.
+    ShardRecorder(const flow::TrackerObserver& downstream, BoundedQueue<EventChunk>& out,
+                  BoundedQueue<EventChunk>& spares);
 
     // Events recorded from now on take this place in the merged order.
     void begin(std::uint64_t frame, EventPhase phase) noexcept {
@@ -42,6 +44,7 @@ private:
 
     const flow::TrackerObserver& m_downstream;
     BoundedQueue<EventChunk>& m_out;
+    BoundedQueue<EventChunk>& m_spares;
     EventChunk m_chunk;
     std::uint64_t m_frame = 0;
     EventPhase m_phase = EventPhase::packet;
