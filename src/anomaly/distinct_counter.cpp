@@ -5,15 +5,14 @@
 #include <bit>
 #include <cmath>
 
+#include "tcpvet/anomaly/key_mix.hpp"
+#include "tcpvet/prefetch.hpp"
+
 namespace tcpvet::anomaly {
 namespace {
 
-// splitmix64's finalizer: scatters keys (addresses are sequential) over the table and the registers.
-constexpr std::uint64_t mix(std::uint64_t z) noexcept {
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
+// Addresses are sequential: scattered over the table and the registers (key_mix.hpp).
+constexpr std::uint64_t mix(std::uint64_t z) noexcept { return mix64(z); }
 
 }  // namespace
 
@@ -69,6 +68,12 @@ void DistinctCounter::add(std::uint64_t key) {
             return;
         }
     }
+}
+
+void DistinctCounter::prefetch(std::uint64_t key) const noexcept {
+    // The sketch's registers are small enough to stay cached; only the exact set is worth a hint.
+    if (m_slots.empty()) return;
+    prefetch_line(&m_slots[mix(key) & (m_slots.size() - 1)]);
 }
 
 void DistinctCounter::reserve(std::size_t keys) {

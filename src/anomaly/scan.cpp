@@ -9,48 +9,63 @@ namespace tcpvet::anomaly {
 
 void ScanDetector::attempt(const flow::Endpoint& client, const flow::Endpoint& server, std::uint32_t stream,
                            bool refused, std::int64_t first_ns, std::int64_t last_ns) {
-    const flow::Endpoint source{client.addr, 0};
+    if (m_pending_count == m_pending.size()) count_oldest();
+    Pending& queued = m_pending[(m_pending_first + m_pending_count++) % m_pending.size()];
     const std::uint64_t source_key = address_key(client.addr);
-    auto count = [&](std::unordered_map<std::uint64_t, Probe>& table, std::uint64_t key, const flow::Endpoint& target,
-                     std::uint64_t target_key) {
-        auto it = table.find(key);
-        if (it == table.end()) {
-            if (table.size() >= k_max_keys) return;
-            it = table.emplace(key, Probe{}).first;
-            it->second.source = source;
-            it->second.target = target;
-            it->second.first_ns = first_ns;
-        }
-        Probe& probe = it->second;
-        probe.add_target(target_key);
-        ++probe.attempts;
-        if (refused) ++probe.refused;
-        probe.first_ns = std::min(probe.first_ns, first_ns);
-        probe.last_ns = std::max(probe.last_ns, last_ns);
-        if (probe.sample.size() < Anomaly::k_max_stream_sample) probe.sample.push_back(stream);
-    };
-    count(m_by_host, pair_key(source_key, address_key(server.addr)), flow::Endpoint{server.addr, 0}, server.port);
+    queued.host_key = pair_key(source_key, address_key(server.addr));
+    queued.port_key = pair_key(source_key, 0x10000U + server.port);
+    queued.client = client;
+    queued.server = server;
+    queued.stream = stream;
+    queued.refused = refused;
+    queued.first_ns = first_ns;
+    queued.last_ns = last_ns;
+    m_by_host.counts.prefetch(queued.host_key);
+    m_by_port.counts.prefetch(queued.port_key);
+}
+
+// Attempts are counted in the order they ended, exactly as if counted at once.
+void ScanDetector::count_oldest() {
+    const Pending& oldest = m_pending[m_pending_first];
+    m_pending_first = (m_pending_first + 1) % m_pending.size();
+    --m_pending_count;
+    count(m_by_host, oldest, oldest.host_key, flow::Endpoint{oldest.server.addr, 0}, oldest.server.port);
     flow::Endpoint port_only{};
-    port_only.port = server.port;
-    count(m_by_port, pair_key(source_key, 0x10000U + server.port), port_only, address_key(server.addr));
+    port_only.port = oldest.server.port;
+    count(m_by_port, oldest, oldest.port_key, port_only, address_key(oldest.server.addr));
 }
 
-void ScanDetector::Probe::add_target(std::uint64_t key) {
-    if (attempts == 0) {
-        first_target = key;
-        return;
+void ScanDetector::count(Table& table, const Pending& attempt, std::uint64_t key, const flow::Endpoint& target,
+                         std::uint64_t target_key) {
+    Counts* counts = table.counts.find(key);
+    if (counts == nullptr) {
+        if (table.counts.size() >= k_max_keys) return;
+        counts = table.counts.insert(key).first;
+        counts->first_ns = attempt.first_ns;
+        counts->detail = static_cast<std::uint32_t>(table.details.size());
+        Detail& detail = table.details.emplace_back();
+        detail.source = flow::Endpoint{attempt.client.addr, 0};
+        detail.target = target;
     }
-    if (!targets) {
-        if (key == first_target) return;
-        targets = std::make_unique<DistinctCounter>(k_exact_targets, 12);
-        targets->add(first_target);
+    // The distinct targets: the first one kept inline, a counter from the second on.
+    if (counts->attempts == 0) {
+        counts->first_target = target_key;
+    } else if (counts->counting) {
+        table.details[counts->detail].targets->add(target_key);
+    } else if (target_key != counts->first_target) {
+        auto targets = std::make_unique<DistinctCounter>(k_exact_targets, 12);
+        targets->add(counts->first_target);
+        targets->add(target_key);
+        table.details[counts->detail].targets = std::move(targets);
+        counts->counting = true;
     }
-    targets->add(key);
-}
-
-std::uint64_t ScanDetector::Probe::distinct_targets() const noexcept {
-    if (targets) return targets->count();
-    return attempts == 0 ? 0 : 1;
+    if (counts->attempts < Anomaly::k_max_stream_sample) {
+        table.details[counts->detail].sample[static_cast<std::size_t>(counts->attempts)] = attempt.stream;
+    }
+    ++counts->attempts;
+    if (attempt.refused) ++counts->refused;
+    counts->first_ns = std::min(counts->first_ns, attempt.first_ns);
+    counts->last_ns = std::max(counts->last_ns, attempt.last_ns);
 }
 
 void ScanDetector::on_conversation_end(const flow::Conversation& conversation, std::int64_t /*capture_last_ns*/) {
@@ -69,44 +84,60 @@ void ScanDetector::on_half_open_end(const flow::HalfOpen& attempt_record) {
             false, attempt_record.first_ts_ns, attempt_record.last_ts_ns);
 }
 
-void ScanDetector::raise_table(std::unordered_map<std::uint64_t, Probe>& table, AnomalyKind kind, double threshold) {
-    std::vector<Probe*> found;
-    for (auto& [key, probe] : table) {
-        if (static_cast<double>(probe.distinct_targets()) >= threshold) found.push_back(&probe);
-    }
-    std::sort(found.begin(), found.end(), [](const Probe* a, const Probe* b) {
-        return a->first_ns != b->first_ns ? a->first_ns < b->first_ns : a->attempts > b->attempts;
+void ScanDetector::raise_table(Table& table, AnomalyKind kind, double threshold) {
+    struct Found {
+        const Counts* counts;
+        const Detail* detail;
+        std::uint64_t targets;
+    };
+    std::vector<Found> found;
+    table.counts.for_each([&](std::uint64_t /*key*/, const Counts& counts) {
+        const Detail& detail = table.details[counts.detail];
+        const std::uint64_t targets = counts.counting ? detail.targets->count() : (counts.attempts == 0 ? 0 : 1);
+        if (static_cast<double>(targets) >= threshold) found.push_back(Found{&counts, &detail, targets});
+    });
+    // Ties in time and attempts keep the order the keys were first seen in, not the table's.
+    std::sort(found.begin(), found.end(), [](const Found& a, const Found& b) {
+        if (a.counts->first_ns != b.counts->first_ns) return a.counts->first_ns < b.counts->first_ns;
+        if (a.counts->attempts != b.counts->attempts) return a.counts->attempts > b.counts->attempts;
+        return a.counts->detail < b.counts->detail;
     });
     const bool ports = kind == AnomalyKind::port_scan;
-    for (Probe* probe : found) {
-        const std::uint64_t targets = probe->distinct_targets();
+    for (const Found& item : found) {
+        const Counts& probe = *item.counts;
+        const Detail& detail = *item.detail;
+        const std::uint64_t targets = item.targets;
         Anomaly anomaly;
         anomaly.kind = kind;
         anomaly.severity = info(kind).default_severity;
-        anomaly.first_ns = probe->first_ns;
-        anomaly.last_ns = probe->last_ns;
-        anomaly.endpoints.push_back(probe->source);
-        if (ports) anomaly.endpoints.push_back(probe->target);
-        anomaly.stream_count = probe->attempts;
-        anomaly.streams = probe->sample;
+        anomaly.first_ns = probe.first_ns;
+        anomaly.last_ns = probe.last_ns;
+        anomaly.endpoints.push_back(detail.source);
+        if (ports) anomaly.endpoints.push_back(detail.target);
+        anomaly.stream_count = probe.attempts;
+        anomaly.streams.assign(detail.sample.begin(),
+                               detail.sample.begin() + static_cast<std::ptrdiff_t>(std::min<std::uint64_t>(
+                                                           probe.attempts, Anomaly::k_max_stream_sample)));
         anomaly.add(ports ? "distinct_ports" : "distinct_hosts", targets);
-        anomaly.add_real(ports ? "distinct_ports_error" : "distinct_hosts_error", (probe->targets ? probe->targets->standard_error() : 0.0));
-        anomaly.add("failed_attempts", probe->attempts);
-        anomaly.add("refused", probe->refused);
-        anomaly.add("unanswered", probe->attempts - probe->refused);
-        if (!ports) anomaly.add("port", probe->target.port);
-        const std::string source = report::format_address(probe->source.addr);
+        anomaly.add_real(ports ? "distinct_ports_error" : "distinct_hosts_error",
+                         (detail.targets ? detail.targets->standard_error() : 0.0));
+        anomaly.add("failed_attempts", probe.attempts);
+        anomaly.add("refused", probe.refused);
+        anomaly.add("unanswered", probe.attempts - probe.refused);
+        if (!ports) anomaly.add("port", detail.target.port);
+        const std::string source = report::format_address(detail.source.addr);
         anomaly.text = source + " probed " + std::to_string(targets) +
-                       (ports ? " ports of " + report::format_address(probe->target.addr)
-                              : " hosts on port " + std::to_string(probe->target.port)) +
-                       " in " + report::format_duration(probe->last_ns - probe->first_ns) + ": " +
-                       std::to_string(probe->attempts) + " failed attempts, " + std::to_string(probe->refused) +
-                       " refused (REJ), " + std::to_string(probe->attempts - probe->refused) + " unanswered (S0)";
+                       (ports ? " ports of " + report::format_address(detail.target.addr)
+                              : " hosts on port " + std::to_string(detail.target.port)) +
+                       " in " + report::format_duration(probe.last_ns - probe.first_ns) + ": " +
+                       std::to_string(probe.attempts) + " failed attempts, " + std::to_string(probe.refused) +
+                       " refused (REJ), " + std::to_string(probe.attempts - probe.refused) + " unanswered (S0)";
         m_sink.raise(std::move(anomaly));
     }
 }
 
 void ScanDetector::finish(std::int64_t /*capture_last_ns*/) {
+    while (m_pending_count != 0) count_oldest();
     raise_table(m_by_host, AnomalyKind::port_scan, m_thresholds.port_scan_ports);
     raise_table(m_by_port, AnomalyKind::host_scan, m_thresholds.host_scan_hosts);
 }

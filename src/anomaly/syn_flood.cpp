@@ -32,8 +32,13 @@ SynFloodDetector::SynFloodDetector(const Thresholds& thresholds, AnomalySink& si
 
 SynFloodDetector::Destination* SynFloodDetector::find(const flow::Endpoint& endpoint, bool create) {
     const std::uint64_t key = endpoint_key(endpoint);
+    if (m_last != nullptr && key == m_last_key) return m_last;
     const auto it = m_destinations.find(key);
-    if (it != m_destinations.end()) return &it->second;
+    if (it != m_destinations.end()) {
+        m_last_key = key;
+        m_last = &it->second;
+        return m_last;
+    }
     if (!create) return nullptr;
     if (m_destinations.size() >= k_max_destinations) {
         ++m_destinations_dropped;
@@ -41,6 +46,8 @@ SynFloodDetector::Destination* SynFloodDetector::find(const flow::Endpoint& endp
     }
     Destination& destination = m_destinations[key];
     destination.endpoint = endpoint;
+    m_last_key = key;
+    m_last = &destination;
     return &destination;
 }
 
@@ -110,12 +117,24 @@ void SynFloodDetector::on_segment(const DecodedPacket& packet, const flow::Segme
 void SynFloodDetector::count_half_open(Destination& destination, const IpAddress& source, std::uint32_t stream,
                                        bool answered, std::int64_t first_ns, std::int64_t last_ns) {
     if (!destination.sources) destination.sources = std::make_unique<DistinctCounter>(k_exact_sources, 14);
-    destination.sources->add(address_key(source));
+    // Added k_lookahead attempts later, in the same order: the set ends up exactly the same.
+    if (m_pending_count == m_pending.size()) add_oldest_source();
+    PendingSource& pending = m_pending[(m_pending_first + m_pending_count++) % m_pending.size()];
+    pending.counter = destination.sources.get();
+    pending.key = address_key(source);
+    pending.counter->prefetch(pending.key);
     if (destination.half_open < destination.sample.size()) destination.sample[destination.half_open] = stream;
     if (destination.half_open == 0 || first_ns < destination.first_ns) destination.first_ns = first_ns;
     destination.last_ns = std::max(destination.last_ns, last_ns);
     ++destination.half_open;
     if (answered) ++destination.half_open_answered;
+}
+
+void SynFloodDetector::add_oldest_source() {
+    const PendingSource& oldest = m_pending[m_pending_first];
+    m_pending_first = (m_pending_first + 1) % m_pending.size();
+    --m_pending_count;
+    oldest.counter->add(oldest.key);
 }
 
 void SynFloodDetector::on_conversation_end(const flow::Conversation& conversation, std::int64_t /*capture_last_ns*/) {
@@ -150,6 +169,7 @@ void SynFloodDetector::on_half_open_end(const flow::HalfOpen& attempt) {
 }
 
 void SynFloodDetector::finish(std::int64_t /*capture_last_ns*/) {
+    while (m_pending_count != 0) add_oldest_source();
     const Thresholds& t = m_thresholds;
     std::vector<const Destination*> flooded;
     for (const auto& [key, destination] : m_destinations) {

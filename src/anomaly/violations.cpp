@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 
+#include "tcpvet/anomaly/key_mix.hpp"
 #include "tcpvet/report/format.hpp"
 #include "tcpvet/seq.hpp"
 
@@ -19,13 +21,33 @@ constexpr std::array<const char*, ViolationDetector::k_variants> k_variant_names
 constexpr std::array<const char*, ViolationDetector::k_variants> k_variant_text = {
     "SYN+FIN", "SYN+RST", "no flags", "FIN+PSH+URG", "FIN without ACK", "data without ACK"};
 
+// An address as the two words a FlowKey holds it in (flow_key.cpp packs the raw bytes the same way).
+std::array<std::uint64_t, 2> address_words(const IpAddress& address) noexcept {
+    std::array<std::uint64_t, 2> words{};
+    std::memcpy(words.data(), address.bytes.data(), sizeof(words));
+    return words;
+}
+
 constexpr std::uint16_t k_classic =
     tcp_flag::fin | tcp_flag::syn | tcp_flag::rst | tcp_flag::psh | tcp_flag::ack | tcp_flag::urg;
 
 }  // namespace
 
-ViolationDetector::ViolationDetector(const Thresholds& thresholds, AnomalySink& sink) : Detector(thresholds, sink) {
+ViolationDetector::ViolationDetector(const Thresholds& thresholds, AnomalySink& sink)
+    : Detector(thresholds, sink),
+      m_ended_per_bucket(std::size_t{1} << k_bucket_bits, 0),
+      m_bucket_used((std::size_t{1} << k_bucket_bits) / 64, 0) {
     for (Tally& t : m_tallies) t.conversations.reserve(1024);
+}
+
+// Symmetric in the two endpoints, as the flow key is, and cheaper than its hash: one mix.
+std::size_t ViolationDetector::bucket(const std::array<std::uint64_t, 2>& addr, std::uint16_t port,
+                                      const std::array<std::uint64_t, 2>& other_addr,
+                                      std::uint16_t other_port) noexcept {
+    constexpr std::uint64_t k_spread = 0x9E3779B97F4A7C15ULL;
+    const std::uint64_t one = addr[0] ^ (addr[1] * 31U) ^ (std::uint64_t{port} * k_spread);
+    const std::uint64_t two = other_addr[0] ^ (other_addr[1] * 31U) ^ (std::uint64_t{other_port} * k_spread);
+    return static_cast<std::size_t>(mix64(one + two) >> (64 - k_bucket_bits));
 }
 
 ViolationDetector::Tally& ViolationDetector::tally(AnomalyKind kind) {
@@ -130,7 +152,9 @@ void ViolationDetector::on_segment(const DecodedPacket& packet, const flow::Segm
               flow::Endpoint{packet.src, packet.tcp.src_port});
     }
     if ((flags & (tcp_flag::syn | tcp_flag::ack | tcp_flag::rst)) == tcp_flag::syn) {
-        if (analysis::has(info.analysis.flags, analysis::SegmentFlag::reused_ports) && !m_ended.empty()) {
+        if (analysis::has(info.analysis.flags, analysis::SegmentFlag::reused_ports) && !m_ended.empty() &&
+            bucket_used(bucket(address_words(packet.src), packet.tcp.src_port, address_words(packet.dst),
+                               packet.tcp.dst_port))) {
             check_isn_reuse(packet, info);
         }
         return;
@@ -177,11 +201,22 @@ void ViolationDetector::on_conversation_end(const flow::Conversation& conversati
     if (!any) return;
     const auto [it, inserted] = m_ended.insert_or_assign(conversation.key, remembered);
     (void)it;
-    if (inserted) m_ended_order.push_back(conversation.key);
-    while (m_ended_order.size() > k_max_remembered) {
-        m_ended.erase(m_ended_order.front());
-        m_ended_order.pop_front();
+    if (inserted) {
+        m_ended_order.push_back(conversation.key);
+        const flow::FlowKey& key = conversation.key;
+        const std::size_t index = bucket(key.addr_a, key.port_a, key.addr_b, key.port_b);
+        ++m_ended_per_bucket[index];
+        m_bucket_used[index / 64] |= std::uint64_t{1} << (index % 64);
     }
+    while (m_ended_order.size() > k_max_remembered) forget_oldest();
+}
+
+void ViolationDetector::forget_oldest() {
+    const flow::FlowKey& oldest = m_ended_order.front();
+    const std::size_t index = bucket(oldest.addr_a, oldest.port_a, oldest.addr_b, oldest.port_b);
+    if (--m_ended_per_bucket[index] == 0) m_bucket_used[index / 64] &= ~(std::uint64_t{1} << (index % 64));
+    m_ended.erase(oldest);
+    m_ended_order.pop_front();
 }
 
 void ViolationDetector::finish(std::int64_t /*capture_last_ns*/) {

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "tcpvet/anomaly/engine.hpp"
+#include "tcpvet/anomaly/scan.hpp"
 #include "tcpvet/flow/tracker.hpp"
 
 namespace {
@@ -146,4 +147,82 @@ TEST_CASE("invalid flags, urgent pointer without URG, and a RST burst") {
     CHECK(found[0].find("rsts")->value == 12);
     CHECK(found[1].find("syn_fin")->value == 1);
     CHECK(found[1].find("no_flags")->value == 1);
+}
+
+TEST_CASE("port_scan: exact figures past the look-ahead, counted in the order attempts ended") {
+    Feed feed;
+    // 40 ports of one host: odd ones refused (RST+ACK, REJ), even ones silent (S0, ended at finish).
+    constexpr std::uint32_t k_scanner = 0xCB007142;  // 203.0.113.66
+    for (std::uint16_t port = 1; port <= 40; ++port) {
+        feed.send(k_scanner, 50000, k_server, port, S, 1000U + port, 0);
+        if (port % 2 == 1) feed.send(k_server, port, k_scanner, 50000, R | A, 0, 1001U + port);
+    }
+    anomaly::Thresholds thresholds;
+    thresholds.port_scan_ports = 40;
+    thresholds.host_scan_hosts = 2;  // one host only: never a host scan
+    Feed strict(thresholds);
+    for (std::uint16_t port = 1; port <= 40; ++port) {
+        strict.send(k_scanner, 50000, k_server, port, S, 1000U + port, 0);
+        if (port % 2 == 1) strict.send(k_server, port, k_scanner, 50000, R | A, 0, 1001U + port);
+    }
+    CHECK(feed.finish().empty());  // 40 < the default 50
+    const auto& found = strict.finish();
+    REQUIRE(found.size() == 1);
+    const anomaly::Anomaly& scan = found[0];
+    CHECK(scan.kind == AnomalyKind::port_scan);
+    CHECK(scan.find("distinct_ports")->value == 40);
+    CHECK(scan.find("distinct_ports_error")->value == 0.0);
+    CHECK(scan.find("failed_attempts")->value == 40);
+    CHECK(scan.find("refused")->value == 20);
+    CHECK(scan.find("unanswered")->value == 20);
+    CHECK(scan.stream_count == 40);
+    // All end at the end of the capture (a REJ lingers as closed), in stream order: the first ten.
+    REQUIRE(scan.streams.size() == anomaly::Anomaly::k_max_stream_sample);
+    for (std::size_t i = 0; i < scan.streams.size(); ++i) CHECK(scan.streams[i] == i);
+    REQUIRE(scan.endpoints.size() == 2);
+    CHECK(scan.endpoints[0] == flow::Endpoint{v4(k_scanner), 0});
+    CHECK(scan.endpoints[1] == flow::Endpoint{v4(k_server), 0});
+}
+
+TEST_CASE("host_scan: one port on many hosts, sources kept apart, earliest first") {
+    anomaly::Thresholds thresholds;
+    thresholds.host_scan_hosts = 30;
+    Feed feed(thresholds);
+    constexpr std::uint32_t k_first = 0xCB007142;   // 203.0.113.66: 60 hosts
+    constexpr std::uint32_t k_second = 0xCB007143;  // 203.0.113.67: 30 hosts, starts later
+    constexpr std::uint32_t k_third = 0xCB007144;   // 203.0.113.68: 29 hosts, below the threshold
+    for (std::uint32_t host = 1; host <= 60; ++host) {
+        feed.send(k_first, 40000, 0xC0000200U + host, 22, S, host, 0);
+        if (host <= 30) feed.send(k_second, 40000, 0xC0000200U + host, 22, S, host, 0);
+        if (host <= 29) feed.send(k_third, 40000, 0xC0000200U + host, 22, S, host, 0);
+    }
+    const auto& found = feed.finish();
+    REQUIRE(found.size() == 2);
+    CHECK(found[0].kind == AnomalyKind::host_scan);
+    CHECK(found[0].endpoints.at(0).addr == v4(k_first));
+    CHECK(found[0].find("distinct_hosts")->value == 60);
+    CHECK(found[0].find("failed_attempts")->value == 60);
+    CHECK(found[0].find("port")->value == 22);
+    CHECK(found[1].endpoints.at(0).addr == v4(k_second));
+    CHECK(found[1].find("distinct_hosts")->value == 30);
+    CHECK(found[1].find("unanswered")->value == 30);
+}
+
+TEST_CASE("scans: pairs first seen after the key cap are not tracked") {
+    anomaly::Thresholds thresholds;
+    thresholds.syn_flood_half_open = 1e12;  // only the scans matter here
+    Feed feed(thresholds);
+    constexpr std::uint32_t k_early = 0xCB007142;  // scans before the cap: raised
+    constexpr std::uint32_t k_late = 0xCB007143;   // scans once both tables are full: not tracked
+    for (std::uint16_t port = 1; port <= 60; ++port) feed.send(k_early, 50000, k_server, port, S, port, 0);
+    // One attempt each from enough spoofed sources to fill both tables (the early scanner holds one key in each).
+    for (std::uint32_t i = 0; i + 1 < anomaly::ScanDetector::k_max_keys; ++i) {
+        feed.send(0x0A000000U + i, 1024, k_server, 80, S, i, 0);
+    }
+    for (std::uint16_t port = 1; port <= 60; ++port) feed.send(k_late, 50000, k_server, port, S, port, 0);
+    const auto& found = feed.finish();
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].kind == AnomalyKind::port_scan);
+    CHECK(found[0].endpoints.at(0).addr == v4(k_early));
+    CHECK(found[0].find("distinct_ports")->value == 60);
 }

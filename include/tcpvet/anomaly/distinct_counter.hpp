@@ -26,6 +26,8 @@ public:
     // Sizes the exact set for `keys` keys now, so adding that many never allocates.
     void reserve(std::size_t keys);
     void add(std::uint64_t key);
+    // A hint only: loads the slot `key` would be looked up in, so an add() a few calls later hits cache.
+    void prefetch(std::uint64_t key) const noexcept;
     [[nodiscard]] std::uint64_t count() const noexcept;
     [[nodiscard]] bool exact() const noexcept { return m_registers.empty(); }
     // Relative standard error of count(): 0 while exact.

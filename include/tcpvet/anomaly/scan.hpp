@@ -1,12 +1,13 @@
 // Scans: one source whose connection attempts fail (REJ / S0) on many ports of a host or many hosts of a port.
 #pragma once
 
+#include <array>
 #include <memory>
-#include <unordered_map>
 #include <vector>
 
 #include "tcpvet/anomaly/detector.hpp"
 #include "tcpvet/anomaly/distinct_counter.hpp"
+#include "tcpvet/anomaly/flat_key_map.hpp"
 
 namespace tcpvet::anomaly {
 
@@ -17,6 +18,9 @@ class ScanDetector : public Detector {
 public:
     static constexpr std::size_t k_max_keys = 65536;      // per table; further pairs are not tracked
     static constexpr std::size_t k_exact_targets = 4096;  // then HyperLogLog, 2^12 registers
+    // Attempts wait this many calls before they are counted, their table slots prefetched meanwhile:
+    // a flood ends millions of attempts in a row, each a cache miss in both tables otherwise.
+    static constexpr std::size_t k_lookahead = 16;
 
     using Detector::Detector;
     void on_conversation_end(const flow::Conversation& conversation, std::int64_t capture_last_ns) override;
@@ -24,27 +28,52 @@ public:
     void finish(std::int64_t capture_last_ns) override;
 
 private:
-    struct Probe {
-        flow::Endpoint source{};  // port 0
-        flow::Endpoint target{};  // port_scan: the host (port 0); host_scan: the port (no address)
+    // What every attempt updates, in the table slot itself (one cache line with its key).
+    struct Counts {
+        // Most probe keys in a spoofed flood see one target only: the counter is made at the second.
+        std::uint64_t first_target = 0;
         std::uint64_t attempts = 0;
         std::uint64_t refused = 0;  // answered by RST
         std::int64_t first_ns = 0;
         std::int64_t last_ns = 0;
-        // Most probe keys in a spoofed flood see one target only: the counter is made at the second.
-        std::uint64_t first_target = 0;
-        std::unique_ptr<DistinctCounter> targets;
-        std::vector<std::uint32_t> sample;
-
-        void add_target(std::uint64_t key);
-        [[nodiscard]] std::uint64_t distinct_targets() const noexcept;
+        std::uint32_t detail = 0;  // index in Table::details
+        bool counting = false;     // Table::details[detail].targets exists
     };
+    // Written when the key is new and for its first attempts; read for the report.
+    struct Detail {
+        flow::Endpoint source{};  // port 0
+        flow::Endpoint target{};  // port_scan: the host (port 0); host_scan: the port (no address)
+        std::unique_ptr<DistinctCounter> targets;
+        std::array<std::uint32_t, Anomaly::k_max_stream_sample> sample{};  // first min(attempts, 10) streams
+    };
+    struct Table {
+        FlatKeyMap<Counts> counts;
+        std::vector<Detail> details;  // in the order keys were first seen
+    };
+    // An attempt waiting in the look-ahead ring.
+    struct Pending {
+        std::uint64_t host_key = 0;  // m_by_host key: (source address, destination address)
+        std::uint64_t port_key = 0;  // m_by_port key: (source address, destination port)
+        flow::Endpoint client{};
+        flow::Endpoint server{};
+        std::uint32_t stream = 0;
+        bool refused = false;
+        std::int64_t first_ns = 0;
+        std::int64_t last_ns = 0;
+    };
+
     void attempt(const flow::Endpoint& client, const flow::Endpoint& server, std::uint32_t stream, bool refused,
                  std::int64_t first_ns, std::int64_t last_ns);
-    void raise_table(std::unordered_map<std::uint64_t, Probe>& table, AnomalyKind kind, double threshold);
+    void count_oldest();
+    void count(Table& table, const Pending& attempt, std::uint64_t key, const flow::Endpoint& target,
+               std::uint64_t target_key);
+    void raise_table(Table& table, AnomalyKind kind, double threshold);
 
-    std::unordered_map<std::uint64_t, Probe> m_by_host;  // port_scan
-    std::unordered_map<std::uint64_t, Probe> m_by_port;  // host_scan
+    Table m_by_host;  // port_scan
+    Table m_by_port;  // host_scan
+    std::array<Pending, k_lookahead> m_pending{};
+    std::size_t m_pending_first = 0;
+    std::size_t m_pending_count = 0;
 };
 
 }  // namespace tcpvet::anomaly

@@ -20,6 +20,9 @@ public:
     static constexpr std::size_t k_slots = 10;
     static constexpr std::size_t k_max_destinations = 65536;
     static constexpr std::size_t k_exact_sources = std::size_t{1} << 20;  // then HyperLogLog, 2^14 registers
+    // Sources wait this many attempts before they are added, their set slots prefetched meanwhile: the
+    // exact set of a flood outgrows the caches, and a flood ends millions of attempts in a row.
+    static constexpr std::size_t k_lookahead = 16;
 
     SynFloodDetector(const Thresholds& thresholds, AnomalySink& sink);
 
@@ -60,8 +63,21 @@ private:
     void count_half_open(Destination& destination, const IpAddress& source, std::uint32_t stream, bool answered,
                          std::int64_t first_ns, std::int64_t last_ns);
 
+    // A source waiting in the look-ahead ring.
+    struct PendingSource {
+        DistinctCounter* counter = nullptr;  // a Destination's (map nodes and counters never move)
+        std::uint64_t key = 0;
+    };
+    void add_oldest_source();
+
     std::int64_t m_slot_ns;
     std::unordered_map<std::uint64_t, Destination> m_destinations;
+    // The destination found last: a flood looks up the same one millions of times.
+    std::uint64_t m_last_key = 0;
+    Destination* m_last = nullptr;
+    std::array<PendingSource, k_lookahead> m_pending{};
+    std::size_t m_pending_first = 0;
+    std::size_t m_pending_count = 0;
     std::uint64_t m_destinations_dropped = 0;
 };
 

@@ -5,6 +5,7 @@
 #include <array>
 #include <deque>
 #include <unordered_map>
+#include <vector>
 
 #include "tcpvet/anomaly/detector.hpp"
 #include "tcpvet/anomaly/distinct_counter.hpp"
@@ -67,8 +68,22 @@ private:
     void check_isn_reuse(const DecodedPacket& packet, const flow::SegmentInfo& info);
 
     std::array<Tally, k_kinds> m_tallies;
+    // m_ended's keys per bucket of their 4-tuple, and a bit per bucket that is not empty (8 KiB: stays
+    // cached): a SYN whose bucket is empty is looked up no further (a flood reuses a million
+    // 4-tuples, next to few that ended as conversations).
+    static constexpr unsigned k_bucket_bits = 16;
+    [[nodiscard]] static std::size_t bucket(const std::array<std::uint64_t, 2>& addr, std::uint16_t port,
+                                            const std::array<std::uint64_t, 2>& other_addr,
+                                            std::uint16_t other_port) noexcept;
+    void forget_oldest();
+    [[nodiscard]] bool bucket_used(std::size_t index) const noexcept {
+        return ((m_bucket_used[index / 64] >> (index % 64)) & 1U) != 0;
+    }
+
     std::unordered_map<flow::FlowKey, Remembered, KeyHash> m_ended;
     std::deque<flow::FlowKey> m_ended_order;
+    std::vector<std::uint32_t> m_ended_per_bucket;
+    std::vector<std::uint64_t> m_bucket_used;
 };
 
 }  // namespace tcpvet::anomaly

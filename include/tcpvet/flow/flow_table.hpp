@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "tcpvet/flow/huge_page_allocator.hpp"
+#include "tcpvet/prefetch.hpp"
 
 namespace tcpvet::flow {
 
@@ -32,7 +33,7 @@ public:
 
     // Starts loading the slot `hash` will probe first: a lookup in a table of millions of flows is
     // a cache miss, which the caller hides behind the work on the packet before.
-    void prefetch(std::uint64_t hash) const noexcept { __builtin_prefetch(&m_slots[index_of(hash)]); }
+    void prefetch(std::uint64_t hash) const noexcept { prefetch_line(&m_slots[index_of(hash)]); }
     // Forgets every entry, keeping the capacity.
     void clear() noexcept;
     // Inserts a handle for `hash` (the caller made sure the key is absent). May grow the table.
