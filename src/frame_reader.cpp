@@ -29,12 +29,9 @@ bool FrameReader::next(DecodedPacket& packet) {
         }
     }
     if (!m_source.next(m_raw)) return false;
-    packet = DecodedPacket{};
+    // decode_frame resets every other field (caplen, lengths and link type from its arguments).
     packet.frame = m_raw.frame;
     packet.ts_ns = m_raw.ts_ns;
-    packet.caplen = m_raw.caplen;
-    packet.wire_len = m_raw.wire_len;
-    packet.link_type = m_raw.link_type;
     decode::decode_frame(m_raw.link_type, m_raw.data, m_raw.wire_len, packet);
     m_stats.count(packet);
     m_progress.tick(m_stats.packets);

@@ -16,7 +16,7 @@ class FrameReader {
 public:
     FrameReader(capture::PacketSource& source, const PipelineOptions& options, const std::atomic<bool>* stop);
 
-    // Decodes the next frame into `packet` (reset first: no field survives from the last frame).
+    // Decodes the next frame into `packet` (no field survives from the last frame).
     // False at the end of input, on an input error, an interrupt or a limit.
     bool next(DecodedPacket& packet);
     // After next() said false: the capture counters, the input error, the interrupt, live drops.

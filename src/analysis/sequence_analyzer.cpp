@@ -11,6 +11,7 @@
 #include "tcpvet/analysis/sequence_analyzer.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 
@@ -430,10 +431,11 @@ SegmentAnalysis SequenceAnalyzer::analyze(unsigned direction, const DecodedPacke
     out.flags = ta;
 
     DirectionFigures& fig = fwd.figures;
-    for (std::size_t i = 0; i < k_segment_flag_count; ++i) {
-        if ((ta & (SegmentFlags{1} << i)) != 0) {
-            ++fig.flag_counts[i];
-        }
+    // Visits only the set bits: most segments carry none, and a loop over all 15 flags was a
+    // tenth of this function's instructions.
+    for (SegmentFlags rest = ta; rest != 0; rest &= rest - 1) {
+        const auto i = static_cast<std::size_t>(std::countr_zero(rest));
+        if (i < k_segment_flag_count) ++fig.flag_counts[i];
     }
     if (out.has_bytes_in_flight) {
         fig.bytes_in_flight_max = std::max(fig.bytes_in_flight_max, out.bytes_in_flight);

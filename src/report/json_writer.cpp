@@ -3,18 +3,23 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstring>
 
 namespace tcpvet::report {
 
-void JsonWriter::separate() {
+bool JsonWriter::needs_comma() noexcept {
     if (m_after_key) {
         m_after_key = false;
-        return;
+        return false;
     }
-    if (m_depth > 0) {
-        if (m_has_items[m_depth - 1]) m_out.push_back(',');
-        m_has_items[m_depth - 1] = true;
-    }
+    if (m_depth == 0) return false;
+    const bool comma = m_has_items[m_depth - 1];
+    m_has_items[m_depth - 1] = true;
+    return comma;
+}
+
+void JsonWriter::separate() {
+    if (needs_comma()) m_out.push_back(',');
 }
 
 void JsonWriter::open(char bracket) {
@@ -65,21 +70,24 @@ void JsonWriter::value(std::string_view text) {
 }
 
 void JsonWriter::value(bool flag) {
-    separate();
-    m_out += flag ? "true" : "false";
+    const bool comma = needs_comma();
+    const std::string_view text = flag ? std::string_view(",true") : std::string_view(",false");
+    m_out.append(comma ? text : text.substr(1));
 }
 
 void JsonWriter::value(std::uint64_t number) {
-    separate();
     char text[24];
-    const auto result = std::to_chars(text, text + sizeof(text), number);
+    char* first = text;
+    if (needs_comma()) *first++ = ',';
+    const auto result = std::to_chars(first, text + sizeof(text), number);
     m_out.append(text, result.ptr);
 }
 
 void JsonWriter::value(std::int64_t number) {
-    separate();
     char text[24];
-    const auto result = std::to_chars(text, text + sizeof(text), number);
+    char* first = text;
+    if (needs_comma()) *first++ = ',';
+    const auto result = std::to_chars(first, text + sizeof(text), number);
     m_out.append(text, result.ptr);
 }
 
@@ -88,15 +96,15 @@ void JsonWriter::value(double number) {
         null();  // JSON has no NaN or infinity
         return;
     }
-    separate();
-    char text[32];
-    const auto result = std::to_chars(text, text + sizeof(text), number);  // shortest round-trip form
+    char text[40];
+    char* first = text;
+    if (needs_comma()) *first++ = ',';
+    const auto result = std::to_chars(first, text + sizeof(text), number);  // shortest round-trip form
     m_out.append(text, result.ptr);
 }
 
 void JsonWriter::null() {
-    separate();
-    m_out += "null";
+    m_out.append(needs_comma() ? std::string_view(",null") : std::string_view("null"));
 }
 
 }  // namespace tcpvet::report

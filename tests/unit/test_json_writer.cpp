@@ -50,4 +50,50 @@ TEST_SUITE("json_writer") {
         CHECK(nlohmann::json::parse(out)[0].is_null());
         CHECK(nlohmann::json::parse(out)[1].get<double>() == doctest::Approx(0.001));
     }
+
+    TEST_CASE("short and long keys and strings, empty ones, and every value kind after a comma") {
+        const std::string long_key(70, 'k');         // past the one-append key path
+        const std::string long_text(300, 'x');       // past the one-append string path
+        const std::string long_escaped = long_text + "\"";
+        std::string out;
+        JsonWriter w(out);
+        w.begin_object();
+        w.member("", std::string_view(""));
+        w.member(long_key, std::string_view(long_text));
+        w.member("esc", std::string_view(long_escaped));
+        w.member("t", true);
+        w.member("f", false);
+        w.null_member("n");
+        w.member("u", std::uint64_t{18446744073709551615ULL});
+        w.member("i", std::int64_t{-9223372036854775807LL - 1});
+        w.member("d", -1.5e-300);
+        w.key("arr");
+        w.begin_array();
+        w.value(std::string_view(""));
+        w.value(false);
+        w.null();
+        w.value(std::uint64_t{0});
+        w.value(std::int64_t{-1});
+        w.value(0.1);
+        w.value(std::string_view(long_text));
+        w.end_array();
+        w.end_object();
+        CHECK(out == "{\"\":\"\",\"" + long_key + "\":\"" + long_text + "\",\"esc\":\"" + long_text +
+                         "\\\"\",\"t\":true,\"f\":false,\"n\":null,\"u\":18446744073709551615,"
+                         "\"i\":-9223372036854775808,\"d\":-1.5e-300,\"arr\":[\"\",false,null,0,-1,0.1,\"" +
+                         long_text + "\"]}");
+        const auto parsed = nlohmann::json::parse(out);
+        CHECK(parsed[long_key].get<std::string>() == long_text);
+        CHECK(parsed["esc"].get<std::string>() == long_escaped);
+        CHECK(parsed["arr"].size() == 7);
+    }
+
+    TEST_CASE("top-level values have no separator") {
+        std::string out;
+        JsonWriter w(out);
+        w.value(true);
+        w.null();
+        w.value(std::uint64_t{3});
+        CHECK(out == "truenull3");
+    }
 }

@@ -44,6 +44,8 @@ public:
     }
 
 private:
+    // Whether the next item needs a comma before it, and records that the level now has one.
+    bool needs_comma() noexcept;
     void separate();
     void open(char bracket);
     void close(char bracket);
