@@ -88,7 +88,7 @@ void DistinctCounter::grow() {
         switch_to_sketch();
         return;
     }
-    std::vector<std::uint64_t> old = std::move(m_slots);
+    Slots old = std::move(m_slots);
     m_slots.assign(old.empty() ? 16 : old.size() * 2, 0);
     const std::size_t mask = m_slots.size() - 1;
     for (const std::uint64_t key : old) {
@@ -105,7 +105,7 @@ void DistinctCounter::switch_to_sketch() {
         if (key != 0) sketch_add(key);
     }
     if (m_has_zero) sketch_add(0);
-    std::vector<std::uint64_t>().swap(m_slots);
+    Slots().swap(m_slots);
     m_size = 0;
 }
 

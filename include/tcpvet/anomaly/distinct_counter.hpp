@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "tcpvet/flow/flow_key.hpp"
+#include "tcpvet/huge_page_allocator.hpp"
 #include "tcpvet/packet.hpp"
 
 namespace tcpvet::anomaly {
@@ -43,7 +44,8 @@ private:
 
     std::size_t m_exact_cap;
     unsigned m_precision;
-    std::vector<std::uint64_t> m_slots;  // 0 = empty; key 0 is kept in m_has_zero
+    using Slots = std::vector<std::uint64_t, HugePageAllocator<std::uint64_t>>;
+    Slots m_slots;  // 0 = empty; key 0 is kept in m_has_zero
     std::size_t m_size = 0;
     bool m_has_zero = false;
     std::vector<std::uint8_t> m_registers;

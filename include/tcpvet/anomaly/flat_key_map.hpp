@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "tcpvet/anomaly/key_mix.hpp"
+#include "tcpvet/huge_page_allocator.hpp"
 #include "tcpvet/prefetch.hpp"
 
 namespace tcpvet::anomaly {
@@ -80,8 +81,8 @@ public:
 
 private:
     void grow() {
-        std::vector<std::uint64_t> old_keys = std::move(m_keys);
-        std::vector<T> old_values = std::move(m_values);
+        Keys old_keys = std::move(m_keys);
+        Values old_values = std::move(m_values);
         const std::size_t capacity = old_keys.empty() ? 16 : old_keys.size() * 2;
         m_keys.assign(capacity, 0);
         m_values.clear();
@@ -96,8 +97,10 @@ private:
         }
     }
 
-    std::vector<std::uint64_t> m_keys;  // 0 = empty
-    std::vector<T> m_values;
+    using Keys = std::vector<std::uint64_t, HugePageAllocator<std::uint64_t>>;
+    using Values = std::vector<T, HugePageAllocator<T>>;
+    Keys m_keys;  // 0 = empty
+    Values m_values;
     std::size_t m_used = 0;  // non-zero keys
     std::size_t m_size = 0;  // all keys, zero included
     bool m_has_zero = false;

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "tcpvet/flow/huge_page_allocator.hpp"
+#include "tcpvet/huge_page_allocator.hpp"
 #include "tcpvet/prefetch.hpp"
 
 namespace tcpvet::flow {

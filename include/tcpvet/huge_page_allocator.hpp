@@ -1,5 +1,6 @@
-// An allocator that asks Linux for transparent huge pages on large blocks. A flow table of millions
-// of slots is probed at random: with 4 KiB pages nearly every probe also misses the TLB.
+// An allocator that asks Linux for transparent huge pages on large blocks. A hash table of millions
+// of slots (flows, spoofed sources) is probed at random: with 4 KiB pages nearly every probe also
+// misses the TLB.
 #pragma once
 
 #include <cstddef>
@@ -8,7 +9,7 @@
 
 #include <sys/mman.h>
 
-namespace tcpvet::flow {
+namespace tcpvet {
 
 template <typename T>
 class HugePageAllocator {
@@ -46,4 +47,4 @@ public:
     }
 };
 
-}  // namespace tcpvet::flow
+}  // namespace tcpvet
