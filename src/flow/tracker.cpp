@@ -832,7 +832,8 @@ void Tracker::note_memory() {
     const std::uint64_t records = m_live_conversations + m_live_half_open;
     m_stats.peak_records = std::max(m_stats.peak_records, records);
     m_stats.peak_conversations = std::max(m_stats.peak_conversations, m_live_conversations);
-    const std::uint64_t bytes = m_table.memory_bytes() + m_conversations.memory_bytes() + m_half_open.memory_bytes();
+    const std::uint64_t bytes = m_table.memory_bytes() + m_conversations.memory_bytes() + m_half_open.memory_bytes() +
+                                (m_conversation_due.capacity() + m_half_open_due.capacity()) * sizeof(std::int64_t);
     m_stats.peak_memory_bytes = std::max(m_stats.peak_memory_bytes, bytes);
 }
 
