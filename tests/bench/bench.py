@@ -44,6 +44,14 @@ def without_peaks(report):
     return report
 
 
+def warm_page_cache(path):
+    """Reads the capture untimed, so that no tool pays for what the one before it (tshark's
+    gigabytes) pushed out of the page cache: every run starts from a cached file."""
+    with open(path, "rb", buffering=0) as f:
+        while f.read(8 << 20):
+            pass
+
+
 def run_once(cmd, timebin, timeout, cwd=None):
     """One timed run. Returns (wall_s, rss_kib or None, failure or None)."""
     rss_file = None
@@ -280,6 +288,7 @@ def main():
                 outdir = tempfile.mkdtemp(prefix="bench-out-", dir=a.scratch) if needs_dir else None
                 cmd = make(path, os.path.join(outdir, "flows") if outdir else None)
                 log(f"{kind} run {rnd}/{a.runs}: {name}")
+                warm_page_cache(path)
                 wall, rss, failure = run_once(cmd, a.timebin, a.timeout)
                 if outdir:
                     shutil.rmtree(outdir, ignore_errors=True)
