@@ -4,7 +4,6 @@
 #include <array>
 
 #include "tcpvet/frame_reader.hpp"
-#include "tcpvet/parallel/shard_events.hpp"
 #include "tcpvet/parallel/sharded_pipeline.hpp"
 
 namespace tcpvet {
@@ -19,7 +18,7 @@ void track_one_ahead(FrameReader& reader, flow::Tracker& tracker) {
     if (!reader.next(packets[current])) return;
     for (;;) {
         DecodedPacket& packet = packets[current];
-        packet.payload = parallel::elided_payload(packet.payload.size());
+        packet.payload = {};  // the next read reuses the buffer it pointed into
         DecodedPacket& next = packets[current ^ 1U];
         const bool more = reader.next(next);
         if (more && next.cls == PacketClass::tcp) tracker.prefetch(next);

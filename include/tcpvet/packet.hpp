@@ -116,8 +116,11 @@ struct DecodedPacket {
     // TCP layer (valid for cls == tcp)
     TcpHeader tcp{};
     ChecksumResult tcp_checksum = ChecksumResult::unverified;
-    std::uint32_t payload_len = 0;  // as the IP length claims (tshark's tcp.len)
-    Bytes payload{};                // the captured part of it (may be shorter than payload_len)
+    std::uint32_t payload_len = 0;       // as the IP length claims (tshark's tcp.len)
+    std::uint32_t payload_captured = 0;  // how much of it the frame holds (may be less than payload_len)
+    // The captured bytes, while the frame's buffer lives; empty where no one reads payload (the
+    // pipelines drop the view once the next frame is read, or when a packet changes threads).
+    Bytes payload{};
 };
 
 }  // namespace tcpvet

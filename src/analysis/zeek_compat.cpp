@@ -512,7 +512,7 @@ void ZeekConnection::process(bool is_orig, const DecodedPacket& packet) noexcept
 
     // TCP_Endpoint::DataSent: the reassembler takes only fully captured payload (caplen >= len); the
     // ConnSize packet child makes Zeek call DataSent even for truncated packets.
-    if (len > 0 && packet.payload.size() >= len && !rst && !seq_underflow) {
+    if (len > 0 && packet.payload_captured >= len && !rst && !seq_underflow) {
         data_sent(*ep, syn ? rel_seq + 1 : rel_seq, len);
     }
 }

@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <exception>
 #include <iostream>
 #include <map>
 #include <string>
@@ -92,6 +93,16 @@ bool is_subcommand_name(const std::string& word) {
     return false;
 }
 
+int run_command(const Options& options) {
+    if (options.command == "packets") return run_packets(options);
+    if (options.command == "conversations") return run_conversations(options);
+    if (options.command == "ladder") return run_ladder(options);
+    if (options.command == "follow") return run_follow(options);
+    if (options.command == "live") return run_live(options);
+    if (options.command == "anomalies") return run_anomalies(options);
+    return run_analyze(options);
+}
+
 }  // namespace
 
 int run(int argc, char** argv) {
@@ -171,13 +182,13 @@ int run(int argc, char** argv) {
         std::cerr << "tcpvet: no input: give capture files (or - for standard input)\n";
         return 1;
     }
-    if (options.command == "packets") return run_packets(options);
-    if (options.command == "conversations") return run_conversations(options);
-    if (options.command == "ladder") return run_ladder(options);
-    if (options.command == "follow") return run_follow(options);
-    if (options.command == "live") return run_live(options);
-    if (options.command == "anomalies") return run_anomalies(options);
-    return run_analyze(options);
+    // Out of memory, or a thread the system would not start: one line and status 1, not an abort.
+    try {
+        return run_command(options);
+    } catch (const std::exception& e) {
+        std::cerr << "tcpvet: cannot go on: " << e.what() << '\n';
+        return 1;
+    }
 }
 
 }  // namespace tcpvet::cli

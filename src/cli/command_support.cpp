@@ -85,7 +85,8 @@ PipelineOptions pipeline_options(const Options& options) {
     pipeline.tracker = tracker_options(options);
     pipeline.progress_bar = !options.quiet && capture::ProgressBar::stderr_is_terminal();
     pipeline.max_packets = options.count;
-    pipeline.threads = options.threads != 0 ? options.threads : std::max(1U, std::thread::hardware_concurrency());
+    // 0: one shard per core, within the range --threads accepts.
+    pipeline.threads = options.threads != 0 ? options.threads : std::clamp(std::thread::hardware_concurrency(), 1U, 64U);
     return pipeline;
 }
 

@@ -53,6 +53,7 @@ void decode_tcp_layer(const IpResult& ip, DecodedPacket& out) noexcept {
     out.fragment_first = ip.first_fragment;
     out.payload_len = tcp.payload_len;
     out.payload = tcp.payload;
+    out.payload_captured = static_cast<std::uint32_t>(tcp.payload.size());
     // Only a whole, unfragmented segment can be summed; a cut or partial one stays unverified
     // rather than "bad" (tcpdump and Wireshark do the same).
     const bool whole = ip.upper.size() == ip.upper_claimed;

@@ -16,7 +16,6 @@ namespace {
 
 constexpr RecordHandle k_half_open_bit = 0x80000000U;
 constexpr std::int64_t k_sweep_interval_ns = 5LL * 1'000'000'000;
-constexpr std::size_t k_max_tombstones = 65536;
 // A packet whose seq lies this close to where an idle conversation stopped continues it.
 constexpr std::int32_t k_resume_distance = 1 << 24;
 
@@ -135,7 +134,7 @@ Tracker::Lookup Tracker::find(const DecodedPacket& packet) {
 
 bool SweepClock::due(std::int64_t packet_ns) noexcept {
     if (packet_ns < m_next_ns) return false;
-    m_next_ns = packet_ns + k_sweep_interval_ns;
+    m_next_ns = time_after(packet_ns, k_sweep_interval_ns);
     return true;
 }
 
@@ -645,7 +644,7 @@ void Tracker::remember(const Conversation& conversation) {
     m_tombs->tombstones.insert_or_assign(conversation.key, tomb);
     m_tombs->tombstone_order.emplace_back(conversation.key, tomb.generation);
     // Oldest first; an entry whose tombstone was since used or replaced is stale and only dropped.
-    while (m_tombs->tombstone_order.size() > k_max_tombstones) {
+    while (m_tombs->tombstone_order.size() > m_options.max_tombstones) {
         const auto& [key, generation] = m_tombs->tombstone_order.front();
         const auto found = m_tombs->tombstones.find(key);
         if (found != m_tombs->tombstones.end() && found->second.generation == generation) {
@@ -704,7 +703,8 @@ void Tracker::sweep_at(std::int64_t now_ns) {
             continue;
         }
         Conversation& conversation = m_conversations[slab_index(handle)];
-        const bool closed = is_closed(conversation) && now_ns - conversation.last_ts_ns > m_options.closed_linger_ns;
+        const bool closed =
+            is_closed(conversation) && time_after(conversation.last_ts_ns, m_options.closed_linger_ns) < now_ns;
         ++(closed ? m_stats.ended_closed : m_stats.ended_idle_timeout);
         end_conversation(handle, hash_flow_key(conversation.key),
                          closed ? analysis::EndReason::closed : analysis::EndReason::idle_timeout);

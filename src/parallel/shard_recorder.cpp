@@ -3,16 +3,9 @@
 // so the merger's memory stays bounded by the queue depth.
 #include "tcpvet/parallel/shard_recorder.hpp"
 
-#include <array>
 #include <utility>
 
 namespace tcpvet::parallel {
-
-Bytes elided_payload(std::size_t length) noexcept {
-    // An IP datagram carries at most 65535 bytes, so no TCP payload length exceeds this.
-    static constexpr std::array<std::byte, 65536> k_zeros{};
-    return Bytes(k_zeros.data(), length < k_zeros.size() ? length : k_zeros.size());
-}
 
 ShardRecorder::ShardRecorder(const flow::TrackerObserver& downstream, BoundedQueue<EventChunk>& out,
                              BoundedQueue<EventChunk>& spares)
@@ -47,7 +40,6 @@ void ShardRecorder::on_segment(const DecodedPacket& packet, const flow::SegmentI
     const std::size_t index = m_chunk.segments.size();
     record(ShardEvent::Kind::segment, info.stream, index);
     SegmentEvent& copy = m_chunk.segments.emplace_back(SegmentEvent{packet, info});
-    copy.packet.payload = elided_payload(packet.payload.size());
     copy.info.conversation = nullptr;
 }
 

@@ -73,6 +73,7 @@ flow::TrackerOptions shard_options(flow::TrackerOptions options, std::size_t sha
     const auto share = [shards](std::uint64_t cap) { return std::max<std::uint64_t>(1, cap / shards); };
     options.max_records = share(options.max_records);
     options.max_conversations = share(options.max_conversations);
+    options.max_tombstones = share(options.max_tombstones);
     options.reassembly_global_bytes = share(options.reassembly_global_bytes);
     options.external_sweeps = true;
     options.stream_bytes = false;
@@ -126,7 +127,7 @@ public:
         m_clock.newest_packet_ns = std::max(m_clock.newest_packet_ns, packet.ts_ns);
         ShardBatch& batch = m_pending[shard_of(packet, m_shards.size())];
         batch.packets.push_back(packet);
-        batch.packets.back().payload = elided_payload(packet.payload.size());
+        batch.packets.back().payload = {};  // the bytes stay in the reader's buffer
     }
     // Hands the pending batches over; false when the run is being torn down.
     bool hand_over(std::uint64_t last_frame, bool final, std::int64_t end_ns) {
@@ -159,6 +160,28 @@ private:
     CaptureClock m_clock;
 };
 
+// The reader thread: decode, count, deal in batches; the clock goes out with the final batches.
+void read_into_shards(capture::PacketSource& source, const PipelineOptions& options, const std::atomic<bool>* stop,
+                      std::vector<std::unique_ptr<Shard>>& shards, PipelineResult& result, CaptureClock& clock) {
+    FrameReader frames(source, options, stop);
+    Dealer dealer(shards);
+    DecodedPacket packet;
+    std::uint64_t in_batch = 0;
+    std::uint64_t last_frame = 0;
+    while (frames.next(packet)) {
+        last_frame = packet.frame;
+        if (packet.cls == PacketClass::tcp) dealer.deal(packet);
+        if (++in_batch == k_batch_frames) {
+            in_batch = 0;
+            if (!dealer.hand_over(last_frame, false, 0)) return;
+        }
+    }
+    frames.conclude(result);
+    dealer.set_end(frames.end_ns());
+    clock = dealer.clock();
+    dealer.hand_over(last_frame, true, clock.end_ns);
+}
+
 }  // namespace
 
 PipelineResult run_sharded_pipeline(capture::PacketSource& source, const PipelineOptions& options,
@@ -168,62 +191,48 @@ PipelineResult run_sharded_pipeline(capture::PacketSource& source, const Pipelin
     for (std::size_t s = 0; s < shard_count; ++s) shards.push_back(std::make_unique<Shard>());
     Failure failure(shards);
     const flow::TrackerOptions per_shard = shard_options(options.tracker, shard_count);
-    for (const std::unique_ptr<Shard>& shard : shards) {
-        Shard& one = *shard;
-        one.thread = std::thread([&one, &per_shard, &observer, &failure] {
+    PipelineResult result;
+    CaptureClock clock;  // written by the reader before its final batch; read by the merger after
+    std::uint32_t streams = 0;
+    std::vector<std::thread> threads;
+    // Whatever throws here (a thread that cannot start, memory) is recorded like a thread's own
+    // failure: the queues are cancelled, so every thread started so far ends and is joined below.
+    try {
+        for (const std::unique_ptr<Shard>& shard : shards) {
+            Shard& one = *shard;
+            threads.emplace_back([&one, &per_shard, &observer, &failure] {
+                try {
+                    track_shard(one, per_shard, observer);
+                } catch (...) {
+                    failure.record(std::current_exception());
+                }
+            });
+        }
+        threads.emplace_back([&] {
             try {
-                track_shard(one, per_shard, observer);
+                read_into_shards(source, options, stop, shards, result, clock);
             } catch (...) {
                 failure.record(std::current_exception());
             }
         });
-    }
-
-    PipelineResult result;
-    CaptureClock clock;  // written by the reader before its final batch; read by the merger after
-    std::thread reader([&] {
-        try {
-            FrameReader frames(source, options, stop);
-            Dealer dealer(shards);
-            DecodedPacket packet;
-            std::uint64_t in_batch = 0;
-            std::uint64_t last_frame = 0;
-            while (frames.next(packet)) {
-                last_frame = packet.frame;
-                if (packet.cls == PacketClass::tcp) dealer.deal(packet);
-                if (++in_batch == k_batch_frames) {
-                    in_batch = 0;
-                    if (!dealer.hand_over(last_frame, false, 0)) return;
-                }
-            }
-            frames.conclude(result);
-            dealer.set_end(frames.end_ns());
-            clock = dealer.clock();
-            dealer.hand_over(last_frame, true, clock.end_ns);
-        } catch (...) {
-            failure.record(std::current_exception());
+        flow::TrackerObserver silent;  // rebuilding an attempt reports nothing
+        flow::Tracker materializer(options.tracker, silent);
+        std::vector<BoundedQueue<EventChunk>*> outputs;
+        std::vector<BoundedQueue<EventChunk>*> spares;
+        for (const std::unique_ptr<Shard>& shard : shards) {
+            outputs.push_back(&shard->output);
+            spares.push_back(&shard->spare_chunks);
         }
-    });
-
-    flow::TrackerObserver silent;  // rebuilding an attempt reports nothing
-    flow::Tracker materializer(options.tracker, silent);
-    std::vector<BoundedQueue<EventChunk>*> outputs;
-    std::vector<BoundedQueue<EventChunk>*> spares;
-    for (const std::unique_ptr<Shard>& shard : shards) {
-        outputs.push_back(&shard->output);
-        spares.push_back(&shard->spare_chunks);
-    }
-    EventMerger merger(outputs, spares, observer, materializer, clock);
-    try {
+        EventMerger merger(outputs, spares, observer, materializer, clock);
         merger.run();
+        streams = merger.streams();
     } catch (...) {
         failure.record(std::current_exception());
     }
-    reader.join();
-    for (const std::unique_ptr<Shard>& shard : shards) shard->thread.join();
+    for (std::thread& thread : threads) thread.join();
     failure.rethrow();
 
-    result.streams = merger.streams();
+    result.streams = streams;
     for (const std::unique_ptr<Shard>& shard : shards) flow::add_stats(result.tracker, shard->stats);
     return result;
 }

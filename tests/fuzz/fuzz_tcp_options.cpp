@@ -30,6 +30,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         tcpvet::fuzz::require(result.payload.size() <= result.payload_len);
     }
     packet.payload = result.payload;
+    packet.payload_captured = static_cast<std::uint32_t>(result.payload.size());
     packet.payload_len = result.payload_len;
     tcpvet::fuzz::touch_packet(sink, packet);
 

@@ -73,6 +73,7 @@ DecodedPacket packet_of(const Seg& s) {
     p.payload_len = s.len;
     const std::uint32_t cap = s.captured < s.len ? s.captured : s.len;
     p.payload = std::span<const std::byte>(k_zeros).first(cap);
+    p.payload_captured = cap;
     if (cap < s.len) {
         p.truncated_at = tcpvet::Layer::tcp;
     }
@@ -116,6 +117,24 @@ TEST_CASE("zeek: normal open, data both ways and FIN close is SF ShADadFf") {
     CHECK(conn.conn_state() == "SF");
     CHECK(conn.originator_state() == ZeekEndpointState::closed);
     CHECK(conn.responder_state() == ZeekEndpointState::closed);
+}
+
+TEST_CASE("zeek: what was captured is read from payload_captured, not from the bytes' view") {
+    // The pipelines drop the payload view once the frame's buffer is reused (a stand-in view of
+    // zeros sized 64 KiB once broke 70000-byte GSO segments): the history must not change.
+    ZeekConnection with_view;
+    handshake(with_view);
+    ZeekConnection without_view;
+    handshake(without_view);
+    const Seg data = o(k_pa, 1001, 5001, 1000);
+    DecodedPacket packet = packet_of(data);
+    with_view.on_segment(true, packet, false);
+    packet.payload = {};
+    without_view.on_segment(true, packet, false);
+    feed(with_view, {r(k_a, 5001, 2001)});
+    feed(without_view, {r(k_a, 5001, 2001)});
+    CHECK(with_view.history() == "ShADa");
+    CHECK(without_view.history() == with_view.history());
 }
 
 TEST_CASE("zeek: SYN only is S0, and a retransmitted SYN keeps one S") {

@@ -21,6 +21,7 @@ struct TrackerOptions {
     std::int64_t closed_linger_ns = 120LL * 1'000'000'000;   // a closed conversation's record is kept this long (2 MSL)
     std::uint64_t max_records = 4'000'000;      // conversations + half-open attempts held at once
     std::uint64_t max_conversations = 1'000'000;  // full conversations held at once
+    std::uint64_t max_tombstones = 65'536;  // ended conversations remembered for resumption and port-reuse links
     bool compact_half_open = true;  // keep handshake-only attempts in the compact form
     bool stream_bytes = false;      // copy payload for reassembly (follow, --dump-streams); accounting is always on
     bool external_sweeps = false;   // the caller runs sweep_at() (a sharded run sweeps every shard at once)

@@ -52,7 +52,7 @@ struct ShardEvent {
 };
 
 struct SegmentEvent {
-    DecodedPacket packet;  // payload bytes elided (the length stays)
+    DecodedPacket packet;  // without payload bytes (payload_captured says how many there were)
     flow::SegmentInfo info;  // without the conversation pointer
 };
 
@@ -103,9 +103,5 @@ struct ShardBatch {
         final = false;
     }
 };
-
-// The payload bytes of a packet handed to another thread are gone with the reader's buffer; the
-// span keeps its length (what the trackers read) over zeros.
-[[nodiscard]] Bytes elided_payload(std::size_t length) noexcept;
 
 }  // namespace tcpvet::parallel
