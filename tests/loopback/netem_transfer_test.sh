@@ -99,7 +99,7 @@ ip netns exec "$NS_A" python3 "$HERE/transfer_peer.py" client 10.201.0.2 "$PORT"
 wait "$SERVER_PID" || { echo "FAIL: server transfer failed" >&2; exit 1; }
 SERVER_PID=
 echo "transfer: $(echo "$(date +%s.%N) - $START" | bc 2>/dev/null || echo '?') s"
-stop_capture || exit 1
+stop_capture || exit $?
 if [[ -n "$BRIDGE_PID" ]]; then
     kill "$BRIDGE_PID"
     wait "$BRIDGE_PID" 2>/dev/null

@@ -30,6 +30,6 @@ for _ in $(seq 100); do [[ -s "$WORK/ready" ]] && break; sleep 0.05; done
 python3 "$HERE/transfer_peer.py" client 127.0.0.1 "$PORT" "$SIZE" || { echo "FAIL: client transfer failed" >&2; exit 1; }
 wait "$SERVER_PID" || { echo "FAIL: server transfer failed" >&2; exit 1; }
 SERVER_PID=
-stop_capture || exit 1
+stop_capture || exit $?
 echo "capture: $(stat -c %s "$WORK/cap.pcap") bytes"
 check_follow
