@@ -411,7 +411,7 @@ RecordHandle Tracker::promote(RecordHandle half_open_handle, std::uint64_t hash)
     const HalfOpen attempt = m_half_open[slab_index(half_open_handle)];
     m_table.erase(hash, half_open_handle);
     m_half_open[slab_index(half_open_handle)].key.family = 0;
-    m_half_open_due[slab_index(half_open_handle)] = k_never;
+    set_due(m_half_open_due, slab_index(half_open_handle), k_never);
     m_free_half_open.push_back(slab_index(half_open_handle));
     --m_live_half_open;
     ++m_stats.promoted;
@@ -622,7 +622,7 @@ void Tracker::end_conversation(RecordHandle handle, std::uint64_t hash, analysis
         remember(conversation);
     }
     if (!m_finishing) m_table.erase(hash, handle);
-    m_conversation_due[slab_index(handle)] = k_never;
+    set_due(m_conversation_due, slab_index(handle), k_never);  // (a record may end before its first schedule())
     conversation.key.family = 0;
     conversation.findings.clear();
     m_free_conversations.push_back(slab_index(handle));
@@ -675,7 +675,7 @@ void Tracker::end_half_open(RecordHandle handle, std::uint64_t hash, analysis::E
     m_observer.on_half_open_end(attempt, materialized);
     ++m_stats.half_open_ended;
     if (!m_finishing) m_table.erase(hash, handle);
-    m_half_open_due[slab_index(handle)] = k_never;
+    set_due(m_half_open_due, slab_index(handle), k_never);
     attempt.key.family = 0;
     m_free_half_open.push_back(slab_index(handle));
     --m_live_half_open;

@@ -172,6 +172,20 @@ TEST_SUITE("tracker") {
         CHECK(recorder.ended[3].reason == analysis::EndReason::end_of_capture);
     }
 
+    TEST_CASE("an attempt promoted and ended by the same packet (a SYN with data and a new ISN)") {
+        // Found by fuzz_pipeline: the promoted record ended before it was ever scheduled for a sweep.
+        Recorder recorder;
+        Tracker tracker(TrackerOptions{}, recorder);
+        tracker.process(segment(1, 0, 10, 40000, true, syn, 1000, 0, 0));
+        tracker.process(segment(2, 1000, 10, 40000, true, syn, 5000, 0, 10));
+        tracker.finish();
+        REQUIRE(recorder.ended.size() == 2);
+        CHECK(recorder.ended[0].stream == 0);
+        CHECK(recorder.ended[0].reason == analysis::EndReason::port_reuse);
+        CHECK(recorder.ended[1].stream == 1);
+        CHECK(recorder.ended[1].reused_from == 0);
+    }
+
     TEST_CASE("a flood of bare SYNs stays compact and is counted exactly") {
         struct Counter : TrackerObserver {
             std::uint64_t half_open = 0;
