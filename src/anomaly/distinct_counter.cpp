@@ -5,16 +5,10 @@
 #include <bit>
 #include <cmath>
 
-#include "tcpvet/anomaly/key_mix.hpp"
+#include "tcpvet/mix64.hpp"
 #include "tcpvet/prefetch.hpp"
 
 namespace tcpvet::anomaly {
-namespace {
-
-// Addresses are sequential: scattered over the table and the registers (key_mix.hpp).
-constexpr std::uint64_t mix(std::uint64_t z) noexcept { return mix64(z); }
-
-}  // namespace
 
 std::uint64_t address_key(const IpAddress& address) noexcept {
     if (address.family == 4) {
@@ -25,17 +19,17 @@ std::uint64_t address_key(const IpAddress& address) noexcept {
     std::uint64_t low = 0;
     for (std::size_t i = 0; i < 8; ++i) high = (high << 8) | address.bytes[i];
     for (std::size_t i = 8; i < 16; ++i) low = (low << 8) | address.bytes[i];
-    return mix(high ^ mix(low + 0x9E3779B97F4A7C15ULL)) | (std::uint64_t{1} << 63);
+    return mix64(high ^ mix64(low + 0x9E3779B97F4A7C15ULL)) | (std::uint64_t{1} << 63);
 }
 
 std::uint64_t endpoint_key(const flow::Endpoint& endpoint) noexcept {
     const std::uint64_t address = address_key(endpoint.addr);
     if (endpoint.addr.family == 4) return (address << 16) | endpoint.port;  // < 2^51: exact
-    return mix(address + endpoint.port) | (std::uint64_t{1} << 63);
+    return mix64(address + endpoint.port) | (std::uint64_t{1} << 63);
 }
 
 std::uint64_t pair_key(std::uint64_t first, std::uint64_t second) noexcept {
-    return mix(first ^ mix(second + 0x9E3779B97F4A7C15ULL));
+    return mix64(first ^ mix64(second + 0x9E3779B97F4A7C15ULL));
 }
 
 DistinctCounter::DistinctCounter(std::size_t exact_cap, unsigned precision) noexcept
@@ -59,7 +53,7 @@ void DistinctCounter::add(std::uint64_t key) {
         return;
     }
     const std::size_t mask = m_slots.size() - 1;
-    for (std::size_t i = mix(key) & mask;; i = (i + 1) & mask) {
+    for (std::size_t i = mix64(key) & mask;; i = (i + 1) & mask) {
         if (m_slots[i] == key) return;
         if (m_slots[i] == 0) {
             m_slots[i] = key;
@@ -73,7 +67,7 @@ void DistinctCounter::add(std::uint64_t key) {
 void DistinctCounter::prefetch(std::uint64_t key) const noexcept {
     // The sketch's registers are small enough to stay cached; only the exact set is worth a hint.
     if (m_slots.empty()) return;
-    prefetch_line(&m_slots[mix(key) & (m_slots.size() - 1)]);
+    prefetch_line(&m_slots[mix64(key) & (m_slots.size() - 1)]);
 }
 
 void DistinctCounter::reserve(std::size_t keys) {
@@ -93,7 +87,7 @@ void DistinctCounter::grow() {
     const std::size_t mask = m_slots.size() - 1;
     for (const std::uint64_t key : old) {
         if (key == 0) continue;
-        std::size_t i = mix(key) & mask;
+        std::size_t i = mix64(key) & mask;
         while (m_slots[i] != 0) i = (i + 1) & mask;
         m_slots[i] = key;
     }
@@ -110,7 +104,7 @@ void DistinctCounter::switch_to_sketch() {
 }
 
 void DistinctCounter::sketch_add(std::uint64_t key) noexcept {
-    const std::uint64_t hash = mix(key + 0x632BE59BD9B4E019ULL);
+    const std::uint64_t hash = mix64(key + 0x632BE59BD9B4E019ULL);
     const std::size_t index = static_cast<std::size_t>(hash >> (64 - m_precision));
     const std::uint64_t rest = (hash << m_precision) | (std::uint64_t{1} << (m_precision - 1));  // rank <= 64-p+1
     const auto rank = static_cast<std::uint8_t>(std::countl_zero(rest) + 1);

@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "tcpvet/anomaly/key_mix.hpp"
+#include "tcpvet/mix64.hpp"
 #include "tcpvet/report/format.hpp"
 #include "tcpvet/seq.hpp"
 

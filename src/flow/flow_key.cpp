@@ -1,6 +1,10 @@
 // Canonical flow keys and their hash.
 #include "tcpvet/flow/flow_key.hpp"
 
+#include <cstring>
+
+#include "tcpvet/mix64.hpp"
+
 namespace tcpvet::flow {
 namespace {
 
@@ -24,16 +28,6 @@ bool endpoint_less(const IpAddress& x, std::uint16_t x_port, const IpAddress& y,
     return x_port < y_port;
 }
 
-std::uint64_t mix(std::uint64_t h) noexcept {
-    // splitmix64 finaliser: cheap and spreads every input bit.
-    h ^= h >> 30;
-    h *= 0xbf58476d1ce4e5b9ULL;
-    h ^= h >> 27;
-    h *= 0x94d049bb133111ebULL;
-    h ^= h >> 31;
-    return h;
-}
-
 }  // namespace
 
 FlowKey make_flow_key(const IpAddress& src, std::uint16_t src_port, const IpAddress& dst, std::uint16_t dst_port,
@@ -51,12 +45,12 @@ FlowKey make_flow_key(const IpAddress& src, std::uint16_t src_port, const IpAddr
 }
 
 std::uint64_t hash_flow_key(const FlowKey& key) noexcept {
-    std::uint64_t h = mix(key.addr_a[0] ^ 0x9e3779b97f4a7c15ULL);
-    h = mix(h ^ key.addr_a[1]);
-    h = mix(h ^ key.addr_b[0]);
-    h = mix(h ^ key.addr_b[1]);
+    std::uint64_t h = mix64(key.addr_a[0] ^ 0x9e3779b97f4a7c15ULL);
+    h = mix64(h ^ key.addr_a[1]);
+    h = mix64(h ^ key.addr_b[0]);
+    h = mix64(h ^ key.addr_b[1]);
     const std::uint64_t ports = (std::uint64_t{key.port_a} << 32) | (std::uint64_t{key.port_b} << 8) | key.family;
-    return mix(h ^ ports);
+    return mix64(h ^ ports);
 }
 
 Endpoint endpoint_a(const FlowKey& key) noexcept { return {unpack_address(key.addr_a, key.family), key.port_a}; }

@@ -6,7 +6,7 @@
 #include <utility>
 #include <vector>
 
-#include "tcpvet/anomaly/key_mix.hpp"
+#include "tcpvet/mix64.hpp"
 #include "tcpvet/huge_page_allocator.hpp"
 #include "tcpvet/prefetch.hpp"
 

@@ -1,9 +1,9 @@
-// The 64-bit mixer every anomaly table and sketch scatters its keys with.
+// The 64-bit mixer the flow hash and every anomaly table and sketch scatter their keys with.
 #pragma once
 
 #include <cstdint>
 
-namespace tcpvet::anomaly {
+namespace tcpvet {
 
 // splitmix64's finalizer (Steele, Lea, Flood 2014): a bijection that scatters sequential keys
 // (addresses, stream numbers) over hash tables and HyperLogLog registers.
@@ -13,4 +13,4 @@ namespace tcpvet::anomaly {
     return z ^ (z >> 31);
 }
 
-}  // namespace tcpvet::anomaly
+}  // namespace tcpvet
