@@ -105,12 +105,6 @@ struct Tombstone {
     analysis::SequenceAnalyzer sequence{};
 };
 
-struct Tracker::Lookup {
-    FlowKey key{};
-    std::uint64_t hash = 0;
-    bool src_is_a = true;
-};
-
 // Tombstones live outside the hot path: they are consulted only when a packet starts a new flow.
 struct Tracker::Slab {
     std::unordered_map<FlowKey, Tombstone, FlowKeyHasher> tombstones;
@@ -125,7 +119,7 @@ Tracker::Tracker(TrackerOptions options, TrackerObserver& observer)
 
 Tracker::~Tracker() = default;
 
-Tracker::Lookup Tracker::find(const DecodedPacket& packet) {
+Tracker::Lookup Tracker::find(const DecodedPacket& packet) noexcept {
     Lookup where;
     where.key = make_flow_key(packet.src, packet.tcp.src_port, packet.dst, packet.tcp.dst_port, where.src_is_a);
     where.hash = hash_flow_key(where.key);
@@ -142,7 +136,10 @@ void Tracker::process(const DecodedPacket& packet) {
     if (!m_options.external_sweeps && m_sweep_clock.due(packet.ts_ns)) sweep_at(packet.ts_ns);
     m_now_ns = packet.ts_ns;
     m_max_ts_ns = std::max(m_max_ts_ns, packet.ts_ns);
-    const Lookup where = find(packet);
+    AheadLookup& ahead = m_ahead[packet.frame % k_ahead_slots];
+    const bool prefetched = ahead.valid && ahead.frame == packet.frame;
+    const Lookup where = prefetched ? ahead.lookup : find(packet);
+    if (prefetched) ahead.valid = false;
     const RecordHandle handle = m_table.find(where.hash, [&](RecordHandle candidate) {
         return is_half_open_handle(candidate) ? m_half_open[slab_index(candidate)].key == where.key
                                               : m_conversations[slab_index(candidate)].key == where.key;
@@ -156,9 +153,10 @@ void Tracker::process(const DecodedPacket& packet) {
     }
 }
 
-void Tracker::prefetch(const DecodedPacket& packet) const noexcept {
-    bool src_is_a = false;
-    m_table.prefetch(hash_flow_key(make_flow_key(packet.src, packet.tcp.src_port, packet.dst, packet.tcp.dst_port, src_is_a)));
+void Tracker::prefetch(const DecodedPacket& packet) noexcept {
+    AheadLookup& ahead = m_ahead[packet.frame % k_ahead_slots];
+    ahead = AheadLookup{packet.frame, true, find(packet)};
+    m_table.prefetch(ahead.lookup.hash);
 }
 
 void Tracker::handle_new_flow(const DecodedPacket& packet, const Lookup& where) {

@@ -133,8 +133,9 @@ public:
 
     // Tracks one decoded packet of class tcp. Non-TCP packets must not be passed.
     void process(const DecodedPacket& packet);
-    // A hint: `packet` (of class tcp) comes next but one; its flow's slot is loaded meanwhile.
-    void prefetch(const DecodedPacket& packet) const noexcept;
+    // A hint: `packet` (of class tcp) is processed soon; its flow's slot is loaded meanwhile, and
+    // its lookup kept so that process() does not compute it again.
+    void prefetch(const DecodedPacket& packet) noexcept;
 
     // Ends every conversation still held (end of capture), in stream order. `end_ns` (if later than
     // the last packet) is when the capture stopped: a live capture's wall-clock stop time.
@@ -157,9 +158,21 @@ public:
 
 private:
     struct Slab;  // tombstones of ended conversations, consulted only when a new flow starts
-    struct Lookup;
+    // Where a packet's flow sits: its canonical key, the key's hash, and which end sent it.
+    struct Lookup {
+        FlowKey key{};
+        std::uint64_t hash = 0;
+        bool src_is_a = true;
+    };
+    // Lookups computed by prefetch(), kept for process() by frame number (a few packets ahead).
+    struct AheadLookup {
+        std::uint64_t frame = 0;
+        bool valid = false;
+        Lookup lookup{};
+    };
+    static constexpr std::size_t k_ahead_slots = 8;
 
-    Lookup find(const DecodedPacket& packet);
+    [[nodiscard]] static Lookup find(const DecodedPacket& packet) noexcept;
     void handle_new_flow(const DecodedPacket& packet, const Lookup& where);
     void start_half_open(const DecodedPacket& packet, const Lookup& where, std::uint32_t stream,
                          std::uint32_t reused_from);
@@ -197,6 +210,7 @@ private:
     std::uint32_t m_next_stream = 0;
     bool m_finishing = false;  // finish() drops the whole table at once instead of record by record
     SweepClock m_sweep_clock;
+    std::array<AheadLookup, k_ahead_slots> m_ahead{};
     std::int64_t m_now_ns = 0;     // the current packet's time
     std::int64_t m_max_ts_ns = std::numeric_limits<std::int64_t>::min();  // the newest packet time
     TrackerStats m_stats{};
