@@ -12,6 +12,7 @@ usage: threads_identity.py TCPVET TCPVET_GEN TESTDATA_DIR SCRATCH_DIR
 """
 import concurrent.futures
 import glob
+import json
 import os
 import re
 import subprocess
@@ -38,6 +39,21 @@ def compare(tcpvet, capture, command, fmt, threads, extra=()):
         return None
     what = "exit status" if want[0] != got[0] else "stderr" if want[2] != got[2] else "output"
     return f"{os.path.basename(capture)}: {command} --format {fmt} {' '.join(extra)} --threads {threads}: {what} differs"
+
+
+def peak_memory(tcpvet, capture, threads):
+    out = subprocess.run([tcpvet, "analyze", capture, "--format", "json", "-q", "--threads", str(threads)],
+                         stdout=subprocess.PIPE, check=True, timeout=600).stdout
+    return json.loads(out)["tracker"]["peak_memory_bytes"]
+
+
+def sharded_for_real(tcpvet, capture):
+    """Identical reports prove nothing if --threads were ignored: N shards hold N flow tables, so
+    the one figure allowed to differ must differ."""
+    one, three = peak_memory(tcpvet, capture, 1), peak_memory(tcpvet, capture, 3)
+    if three > one:
+        return None
+    return f"{os.path.basename(capture)}: --threads 3 peak memory {three} not above --threads 1's {one}: not sharded?"
 
 
 def captures_in(directory):
@@ -72,7 +88,8 @@ def main():
             jobs.append((tcpvet, capture, "analyze", "json", 2, ()))
     else:
         tcpvet, gen, testdata, scratch = sys.argv[1:5]
-        for capture in make_inputs(gen, testdata, scratch):
+        jobs_inputs = make_inputs(gen, testdata, scratch)
+        for capture in jobs_inputs:
             for command in ("analyze", "anomalies", "conversations"):
                 for fmt in ("json", "ndjson", "text"):
                     jobs.append((tcpvet, capture, command, fmt, 2, ()))
@@ -80,13 +97,18 @@ def main():
             # Short timeouts: sweeps in every shard end many records at once, merged by stream.
             jobs.append((tcpvet, capture, "analyze", "ndjson", 3, ("--idle-timeout", "0.5", "--closed-linger", "0.2")))
     failures = []
+    if sys.argv[1] != "--corpus":
+        mixed = next(c for c in jobs_inputs if os.path.basename(c).startswith("mixed-"))
+        failure = sharded_for_real(tcpvet, mixed)
+        if failure:
+            failures.append(failure)
     with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
         for failure in pool.map(lambda job: compare(*job), jobs):
             if failure:
                 failures.append(failure)
     for failure in failures:
         print("FAIL", failure)
-    print(f"{len(jobs) - len(failures)} of {len(jobs)} comparisons identical")
+    print(f"{len(jobs)} comparisons, {len(failures)} failure(s)")
     return 1 if failures else 0
 
 
