@@ -11,4 +11,10 @@ inline void prefetch_line(const void* address) noexcept {
     asm volatile("" : : "r"(address));
 }
 
+// The same for a line about to be written (a store that would otherwise miss and stall).
+inline void prefetch_for_write(const void* address) noexcept {
+    __builtin_prefetch(address, 1);
+    asm volatile("" : : "r"(address));
+}
+
 }  // namespace tcpvet

@@ -9,6 +9,7 @@
 
 #include "tcpvet/flow/conversation_judge.hpp"
 #include "tcpvet/flow/segment_classifier.hpp"
+#include "tcpvet/prefetch.hpp"
 #include "tcpvet/seq.hpp"
 
 namespace tcpvet::flow {
@@ -16,6 +17,8 @@ namespace {
 
 constexpr RecordHandle k_half_open_bit = 0x80000000U;
 constexpr std::int64_t k_sweep_interval_ns = 5LL * 1'000'000'000;
+// How many records ahead finish() and sweeps load the ones they end.
+constexpr std::size_t k_finish_lookahead = 8;
 // A packet whose seq lies this close to where an idle conversation stopped continues it.
 constexpr std::int32_t k_resume_distance = 1 << 24;
 
@@ -31,7 +34,8 @@ std::int64_t time_after(std::int64_t since, std::int64_t span) noexcept {
 }
 
 // Mirrors a record's due time at its slab index (k_never when the slot is free), growing with it.
-void set_due(std::vector<std::int64_t>& due, std::size_t index, std::int64_t at) {
+template <typename DueTimes>
+void set_due(DueTimes& due, std::size_t index, std::int64_t at) {
     if (index >= due.size()) due.resize(std::max(index + 1, due.size() * 2), k_never);
     due[index] = at;
 }
@@ -141,7 +145,7 @@ void Tracker::process(const DecodedPacket& packet) {
     const Lookup where = prefetched ? ahead.lookup : find(packet);
     if (prefetched) ahead.valid = false;
     const RecordHandle handle = m_table.find(where.hash, [&](RecordHandle candidate) {
-        return is_half_open_handle(candidate) ? m_half_open[slab_index(candidate)].key == where.key
+        return is_half_open_handle(candidate) ? m_half_open.key_equals(slab_index(candidate), where.key)
                                               : m_conversations[slab_index(candidate)].key == where.key;
     });
     if (handle == k_no_record) {
@@ -217,16 +221,7 @@ void Tracker::handle_new_flow(const DecodedPacket& packet, const Lookup& where) 
 
 void Tracker::start_half_open(const DecodedPacket& packet, const Lookup& where, std::uint32_t stream,
                               std::uint32_t reused_from) {
-    RecordHandle index;
-    if (!m_free_half_open.empty()) {
-        index = m_free_half_open.back();
-        m_free_half_open.pop_back();
-    } else {
-        index = static_cast<RecordHandle>(m_half_open.size());
-        (void)m_half_open.emplace_back();
-    }
-    HalfOpen& attempt = m_half_open[index];
-    attempt = HalfOpen{};
+    HalfOpen attempt;
     attempt.key = where.key;
     attempt.stream = stream;
     attempt.client_isn = packet.tcp.seq;
@@ -239,11 +234,13 @@ void Tracker::start_half_open(const DecodedPacket& packet, const Lookup& where, 
     attempt.client_options = pack_options(packet.tcp.options);
     attempt.originator_is_a = where.src_is_a;
     attempt.reused_from_stream = reused_from;
+    const RecordHandle index = m_half_open.add(attempt);
     m_table.insert(where.hash, index | k_half_open_bit);
     set_due(m_half_open_due, index, time_after(attempt.last_ts_ns, m_options.idle_timeout_ns));
     ++m_live_half_open;
     ++m_stats.half_open_created;
     note_memory();
+    prefetch_next_half_open();
 
     SegmentInfo info;
     info.stream = stream;
@@ -256,8 +253,16 @@ void Tracker::start_half_open(const DecodedPacket& packet, const Lookup& where, 
     m_observer.on_segment(packet, info);
 }
 
+// A flood writes a new compact record for every SYN, a store that misses cache: start loading the
+// record (and due time) the next attempt will get, while this packet's observers run.
+void Tracker::prefetch_next_half_open() const noexcept {
+    m_half_open.prefetch_next();
+    const std::size_t index = m_half_open.next_index();
+    if (index < m_half_open_due.size()) prefetch_for_write(&m_half_open_due[index]);
+}
+
 void Tracker::handle_half_open(const DecodedPacket& packet, const Lookup& where, RecordHandle handle) {
-    HalfOpen& attempt = m_half_open[slab_index(handle)];
+    HalfOpen attempt = m_half_open.load(slab_index(handle));
     const bool from_client = where.src_is_a == attempt.originator_is_a;
     const std::uint32_t frame_delta = static_cast<std::uint32_t>(packet.frame - attempt.first_frame);
 
@@ -271,6 +276,7 @@ void Tracker::handle_half_open(const DecodedPacket& packet, const Lookup& where,
         attempt.last_ts_ns = packet.ts_ns;
         attempt.last_frame_delta = frame_delta;
         attempt.client_wire_bytes += packet.wire_len;
+        m_half_open.store(slab_index(handle), attempt);
         m_half_open_due[slab_index(handle)] = time_after(attempt.last_ts_ns, m_options.idle_timeout_ns);
         SegmentInfo info;
         info.stream = attempt.stream;
@@ -301,6 +307,7 @@ void Tracker::handle_half_open(const DecodedPacket& packet, const Lookup& where,
         attempt.last_ts_ns = packet.ts_ns;
         attempt.last_frame_delta = frame_delta;
         attempt.server_wire_bytes += packet.wire_len;
+        m_half_open.store(slab_index(handle), attempt);
         m_half_open_due[slab_index(handle)] = time_after(attempt.last_ts_ns, m_options.idle_timeout_ns);
         SegmentInfo info;
         info.stream = attempt.stream;
@@ -406,11 +413,10 @@ RecordHandle Tracker::start_conversation(const DecodedPacket& packet, const Look
 }
 
 RecordHandle Tracker::promote(RecordHandle half_open_handle, std::uint64_t hash) {
-    const HalfOpen attempt = m_half_open[slab_index(half_open_handle)];
+    const HalfOpen attempt = m_half_open.load(slab_index(half_open_handle));
     m_table.erase(hash, half_open_handle);
-    m_half_open[slab_index(half_open_handle)].key.family = 0;
+    m_half_open.remove(slab_index(half_open_handle));
     set_due(m_half_open_due, slab_index(half_open_handle), k_never);
-    m_free_half_open.push_back(slab_index(half_open_handle));
     --m_live_half_open;
     ++m_stats.promoted;
 
@@ -662,7 +668,7 @@ void Tracker::materialize(const HalfOpen& attempt, analysis::EndReason reason, s
 }
 
 void Tracker::end_half_open(RecordHandle handle, std::uint64_t hash, analysis::EndReason reason) {
-    HalfOpen& attempt = m_half_open[slab_index(handle)];
+    HalfOpen attempt = m_half_open.load(slab_index(handle));
     attempt.end_reason = reason;
     const Conversation* materialized = nullptr;
     if (m_observer.wants_half_open_conversation()) {
@@ -674,9 +680,16 @@ void Tracker::end_half_open(RecordHandle handle, std::uint64_t hash, analysis::E
     ++m_stats.half_open_ended;
     if (!m_finishing) m_table.erase(hash, handle);
     set_due(m_half_open_due, slab_index(handle), k_never);
-    attempt.key.family = 0;
-    m_free_half_open.push_back(slab_index(handle));
+    m_half_open.remove(slab_index(handle));
     --m_live_half_open;
+}
+
+void Tracker::prefetch_record(RecordHandle handle) const noexcept {
+    if (is_half_open_handle(handle)) {
+        m_half_open.prefetch(slab_index(handle));
+    } else {
+        prefetch_line(&m_conversations[slab_index(handle)]);
+    }
 }
 
 // Records due at `now_ns` end in stream order, so that shards sweeping at the same moment can be
@@ -690,14 +703,17 @@ void Tracker::sweep_at(std::int64_t now_ns) {
     }
     for (std::size_t i = 0; i < m_half_open_due.size(); ++i) {
         if (m_half_open_due[i] < now_ns) {
-            due.emplace_back(m_half_open[i].stream, static_cast<RecordHandle>(i) | k_half_open_bit);
+            due.emplace_back(m_half_open.stream(static_cast<HalfOpenStore::Index>(i)),
+                             static_cast<RecordHandle>(i) | k_half_open_bit);
         }
     }
     std::sort(due.begin(), due.end());
-    for (const auto& [stream, handle] : due) {
+    for (std::size_t i = 0; i < due.size(); ++i) {
+        if (i + k_finish_lookahead < due.size()) prefetch_record(due[i + k_finish_lookahead].second);
+        const RecordHandle handle = due[i].second;
         if (is_half_open_handle(handle)) {
             ++m_stats.ended_idle_timeout;
-            end_half_open(handle, hash_flow_key(m_half_open[slab_index(handle)].key), analysis::EndReason::idle_timeout);
+            end_half_open(handle, hash_flow_key(m_half_open.key(slab_index(handle))), analysis::EndReason::idle_timeout);
             continue;
         }
         Conversation& conversation = m_conversations[slab_index(handle)];
@@ -722,9 +738,9 @@ void Tracker::make_room() {
         if (m_conversations[i].key.family != 0) ages.emplace_back(m_conversations[i].last_ts_ns, static_cast<RecordHandle>(i));
     }
     if (records_full) {
-        for (std::size_t i = 0; i < m_half_open.size(); ++i) {
-            if (m_half_open[i].key.family != 0) {
-                ages.emplace_back(m_half_open[i].last_ts_ns, static_cast<RecordHandle>(i) | k_half_open_bit);
+        for (HalfOpenStore::Index i = 0; i < m_half_open.slots(); ++i) {
+            if (m_half_open.live(i)) {
+                ages.emplace_back(m_half_open.last_ts_ns(i), i | k_half_open_bit);
             }
         }
     }
@@ -735,7 +751,7 @@ void Tracker::make_room() {
         const RecordHandle handle = ages[i].second;
         if (is_half_open_handle(handle)) {
             ++m_stats.evicted_record_cap;
-            end_half_open(handle, hash_flow_key(m_half_open[slab_index(handle)].key), analysis::EndReason::evicted);
+            end_half_open(handle, hash_flow_key(m_half_open.key(slab_index(handle))), analysis::EndReason::evicted);
         } else {
             if (records_full) {
                 ++m_stats.evicted_record_cap;
@@ -762,14 +778,22 @@ void Tracker::finish(std::int64_t end_ns) {
     for (std::size_t i = 0; i < m_conversations.size(); ++i) {
         if (m_conversations[i].key.family != 0) by_stream[m_conversations[i].stream] = static_cast<RecordHandle>(i);
     }
-    for (std::size_t i = 0; i < m_half_open.size(); ++i) {
-        if (m_half_open[i].key.family != 0) {
-            by_stream[m_half_open[i].stream] = static_cast<RecordHandle>(i) | k_half_open_bit;
+    for (HalfOpenStore::Index i = 0; i < m_half_open.slots(); ++i) {
+        if (m_half_open.live(i)) {
+            by_stream[m_half_open.stream(i)] = i | k_half_open_bit;
         }
     }
     m_finishing = true;  // every record ends: no need to unlink them from the table one by one
+    // Slots are reused, so stream order jumps around the slabs: load a few records ahead.
+    std::vector<RecordHandle> ending;
+    ending.reserve(static_cast<std::size_t>(m_live_conversations + m_live_half_open));
     for (const RecordHandle handle : by_stream) {
-        if (handle == k_no_record) continue;
+        if (handle != k_no_record) ending.push_back(handle);
+    }
+    by_stream = {};
+    for (std::size_t i = 0; i < ending.size(); ++i) {
+        if (i + k_finish_lookahead < ending.size()) prefetch_record(ending[i + k_finish_lookahead]);
+        const RecordHandle handle = ending[i];
         if (is_half_open_handle(handle)) {
             end_half_open(handle, 0, analysis::EndReason::end_of_capture);
         } else {

@@ -20,9 +20,10 @@ struct PackedSynOptions {
     static constexpr std::uint8_t k_timestamps = 4;
 };
 
-// A SYN (possibly retransmitted) and possibly SYN-ACKs, nothing else. A spoofed-source flood is a
-// million of these, so it holds only what the full conversation needs to be rebuilt on promotion
-// (a replay of the SYN and SYN-ACK) and what the report and the flood detector count.
+// A SYN (possibly retransmitted) and possibly SYN-ACKs, nothing else. It holds only what the full
+// conversation needs to be rebuilt on promotion (a replay of the SYN and SYN-ACK) and what the
+// report and the flood detector count. This is the working form handed to observers; the tracker
+// stores a flood's millions in HalfOpenStore's packed form (64 bytes for a lone IPv4 SYN).
 struct HalfOpen {
     FlowKey key{};
     std::uint32_t stream = 0;
@@ -52,6 +53,6 @@ struct HalfOpen {
     analysis::EndReason end_reason = analysis::EndReason::end_of_capture;  // set when it ends
     std::uint32_t reused_from_stream = 0xFFFFFFFFU;
 };
-static_assert(sizeof(HalfOpen) <= 152, "a flood holds millions: keep the compact record compact");
+static_assert(sizeof(HalfOpen) <= 152, "copied by value on every compact packet and at every end");
 
 }  // namespace tcpvet::flow

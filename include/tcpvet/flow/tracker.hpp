@@ -12,6 +12,7 @@
 #include "tcpvet/flow/conversation.hpp"
 #include "tcpvet/flow/flow_table.hpp"
 #include "tcpvet/flow/half_open.hpp"
+#include "tcpvet/flow/half_open_store.hpp"
 #include "tcpvet/packet.hpp"
 
 namespace tcpvet::flow {
@@ -171,6 +172,7 @@ private:
         Lookup lookup{};
     };
     static constexpr std::size_t k_ahead_slots = 8;
+    using DueTimes = std::vector<std::int64_t, HugePageAllocator<std::int64_t>>;
 
     [[nodiscard]] static Lookup find(const DecodedPacket& packet) noexcept;
     void handle_new_flow(const DecodedPacket& packet, const Lookup& where);
@@ -192,6 +194,8 @@ private:
     void end_half_open(RecordHandle handle, std::uint64_t hash, analysis::EndReason reason);
     void remember(const Conversation& conversation);
     void make_room();
+    void prefetch_next_half_open() const noexcept;
+    void prefetch_record(RecordHandle handle) const noexcept;
     void note_memory();
 
     TrackerOptions m_options;
@@ -199,11 +203,10 @@ private:
     FlowTable m_table;
     ChunkedSlab<Conversation, 256> m_conversations;
     std::vector<RecordHandle> m_free_conversations;
-    ChunkedSlab<HalfOpen, 4096> m_half_open;
-    std::vector<RecordHandle> m_free_half_open;
+    HalfOpenStore m_half_open;
     // When each slab slot's record is due for the sweep (capture time; never for free slots).
-    std::vector<std::int64_t> m_conversation_due;
-    std::vector<std::int64_t> m_half_open_due;
+    DueTimes m_conversation_due;
+    DueTimes m_half_open_due;
     std::unique_ptr<Slab> m_tombs;
     std::uint64_t m_live_conversations = 0;
     std::uint64_t m_live_half_open = 0;
