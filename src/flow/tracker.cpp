@@ -220,7 +220,7 @@ void Tracker::handle_new_flow(const DecodedPacket& packet, const Lookup& where) 
 }
 
 void Tracker::start_half_open(const DecodedPacket& packet, const Lookup& where, std::uint32_t stream,
-                              std::uint32_t reused_from) {
+                              std::uint32_t reused_from, RecordHandle in_place_of) {
     HalfOpen attempt;
     attempt.key = where.key;
     attempt.stream = stream;
@@ -235,7 +235,11 @@ void Tracker::start_half_open(const DecodedPacket& packet, const Lookup& where, 
     attempt.originator_is_a = where.src_is_a;
     attempt.reused_from_stream = reused_from;
     const RecordHandle index = m_half_open.add(attempt);
-    m_table.insert(where.hash, index | k_half_open_bit);
+    if (in_place_of == k_no_record) {
+        m_table.insert(where.hash, index | k_half_open_bit);
+    } else if (in_place_of != (index | k_half_open_bit)) {
+        (void)m_table.replace(where.hash, in_place_of, index | k_half_open_bit);
+    }
     set_due(m_half_open_due, index, time_after(attempt.last_ts_ns, m_options.idle_timeout_ns));
     ++m_live_half_open;
     ++m_stats.half_open_created;
@@ -323,10 +327,10 @@ void Tracker::handle_half_open(const DecodedPacket& packet, const Lookup& where,
     // A new SYN with another ISN: Wireshark starts a new tcp.stream (port reuse).
     if (from_client && is_pure_syn(packet) && packet.tcp.seq != attempt.client_isn) {
         const std::uint32_t old_stream = attempt.stream;
-        end_half_open(handle, where.hash, analysis::EndReason::port_reuse);
+        end_half_open(handle, where.hash, analysis::EndReason::port_reuse, true);
         ++m_stats.ended_port_reuse;
         const std::uint32_t stream = m_next_stream++;
-        start_half_open(packet, where, stream, old_stream);
+        start_half_open(packet, where, stream, old_stream, handle);
         return;
     }
     const RecordHandle promoted = promote(handle, where.hash);
@@ -341,12 +345,13 @@ void Tracker::handle_conversation(const DecodedPacket& packet, const Lookup& whe
     if ((control_bits(packet) & (tcp_flag::syn | tcp_flag::ack)) == tcp_flag::syn && direction.base_seq_set &&
         packet.tcp.seq != direction.base_seq) {
         const std::uint32_t old_stream = conversation->stream;
-        end_conversation(handle, where.hash, analysis::EndReason::port_reuse);
+        const bool compact = m_options.compact_half_open && is_pure_syn(packet);
+        end_conversation(handle, where.hash, analysis::EndReason::port_reuse, compact);
         ++m_stats.ended_port_reuse;
         m_tombs->tombstones.erase(where.key);
         const std::uint32_t stream = m_next_stream++;
-        if (m_options.compact_half_open && is_pure_syn(packet)) {
-            start_half_open(packet, where, stream, old_stream);
+        if (compact) {
+            start_half_open(packet, where, stream, old_stream, handle);
             return;
         }
         handle = start_conversation(packet, where, stream, old_stream);
@@ -611,7 +616,8 @@ void Tracker::finish_reassembly(Conversation& conversation) {
     }
 }
 
-void Tracker::end_conversation(RecordHandle handle, std::uint64_t hash, analysis::EndReason reason) {
+void Tracker::end_conversation(RecordHandle handle, std::uint64_t hash, analysis::EndReason reason,
+                               bool keep_entry) {
     Conversation& conversation = m_conversations[slab_index(handle)];
     finish_reassembly(conversation);
     conversation.end_reason = reason;
@@ -625,7 +631,7 @@ void Tracker::end_conversation(RecordHandle handle, std::uint64_t hash, analysis
         reason == analysis::EndReason::evicted) {
         remember(conversation);
     }
-    if (!m_finishing) m_table.erase(hash, handle);
+    if (!m_finishing && !keep_entry) m_table.erase(hash, handle);
     set_due(m_conversation_due, slab_index(handle), k_never);  // (a record may end before its first schedule())
     conversation.key.family = 0;
     conversation.findings.clear();
@@ -667,7 +673,7 @@ void Tracker::materialize(const HalfOpen& attempt, analysis::EndReason reason, s
                                                                           : attempt.last_ts_ns);
 }
 
-void Tracker::end_half_open(RecordHandle handle, std::uint64_t hash, analysis::EndReason reason) {
+void Tracker::end_half_open(RecordHandle handle, std::uint64_t hash, analysis::EndReason reason, bool keep_entry) {
     HalfOpen attempt = m_half_open.load(slab_index(handle));
     attempt.end_reason = reason;
     const Conversation* materialized = nullptr;
@@ -678,7 +684,7 @@ void Tracker::end_half_open(RecordHandle handle, std::uint64_t hash, analysis::E
     }
     m_observer.on_half_open_end(attempt, materialized);
     ++m_stats.half_open_ended;
-    if (!m_finishing) m_table.erase(hash, handle);
+    if (!m_finishing && !keep_entry) m_table.erase(hash, handle);
     set_due(m_half_open_due, slab_index(handle), k_never);
     m_half_open.remove(slab_index(handle));
     --m_live_half_open;

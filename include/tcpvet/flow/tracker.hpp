@@ -176,8 +176,9 @@ private:
 
     [[nodiscard]] static Lookup find(const DecodedPacket& packet) noexcept;
     void handle_new_flow(const DecodedPacket& packet, const Lookup& where);
+    // `in_place_of`: the record of the same flow just ended, whose table entry the attempt takes over.
     void start_half_open(const DecodedPacket& packet, const Lookup& where, std::uint32_t stream,
-                         std::uint32_t reused_from);
+                         std::uint32_t reused_from, RecordHandle in_place_of = k_no_record);
     void handle_half_open(const DecodedPacket& packet, const Lookup& where, RecordHandle handle);
     void handle_conversation(const DecodedPacket& packet, const Lookup& where, RecordHandle handle);
     RecordHandle start_conversation(const DecodedPacket& packet, const Lookup& where, std::uint32_t stream,
@@ -190,8 +191,9 @@ private:
                                       SegmentInfo& info);
     void reassemble(Conversation& conversation, unsigned side, const DecodedPacket& packet);
     void finish_reassembly(Conversation& conversation);
-    void end_conversation(RecordHandle handle, std::uint64_t hash, analysis::EndReason reason);
-    void end_half_open(RecordHandle handle, std::uint64_t hash, analysis::EndReason reason);
+    // `keep_entry`: leave the flow's table entry for the record that replaces it (port reuse).
+    void end_conversation(RecordHandle handle, std::uint64_t hash, analysis::EndReason reason, bool keep_entry = false);
+    void end_half_open(RecordHandle handle, std::uint64_t hash, analysis::EndReason reason, bool keep_entry = false);
     void remember(const Conversation& conversation);
     void make_room();
     void prefetch_next_half_open() const noexcept;
