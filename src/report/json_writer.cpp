@@ -36,10 +36,24 @@ void JsonWriter::close(char bracket) {
 
 // Member names are tcpvet's own snake_case identifiers: nothing to escape.
 void JsonWriter::key(std::string_view name) {
-    separate();
-    m_out.push_back('"');
-    m_out.append(name);
-    m_out.append("\":", 2);
+    // One append of `,"name":` (a record writes a hundred keys): every append checks capacity.
+    constexpr std::size_t k_short = 48;
+    if (name.size() > k_short) {
+        separate();
+        m_out.push_back('"');
+        m_out.append(name);
+        m_out.append("\":", 2);
+    } else {
+        char text[k_short + 4];
+        char* end = text;
+        if (needs_comma()) *end++ = ',';
+        *end++ = '"';
+        std::memcpy(end, name.data(), name.size());
+        end += name.size();
+        *end++ = '"';
+        *end++ = ':';
+        m_out.append(text, static_cast<std::size_t>(end - text));
+    }
     m_after_key = true;
 }
 
