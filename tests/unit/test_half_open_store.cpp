@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "test_decode_support.hpp"
 #include "tcpvet/flow/half_open_store.hpp"
 
 using tcpvet::IpAddress;
@@ -14,15 +15,7 @@ using tcpvet::flow::HalfOpenStore;
 
 namespace {
 
-IpAddress v4(std::uint8_t a, std::uint8_t b, std::uint8_t c, std::uint8_t d) {
-    IpAddress addr;
-    addr.family = 4;
-    addr.bytes[0] = a;
-    addr.bytes[1] = b;
-    addr.bytes[2] = c;
-    addr.bytes[3] = d;
-    return addr;
-}
+constexpr auto v4 = tcpvet::test_support::ipv4;
 
 IpAddress v6(std::uint8_t last) {
     IpAddress addr;
