@@ -241,7 +241,6 @@ void Tracker::start_half_open(const DecodedPacket& packet, const Lookup& where, 
         (void)m_table.replace(where.hash, in_place_of, index | k_half_open_bit);
     }
     set_due(m_half_open_due, index, time_after(attempt.last_ts_ns, m_options.idle_timeout_ns));
-    ++m_live_half_open;
     ++m_stats.half_open_created;
     note_memory();
     prefetch_next_half_open();
@@ -255,6 +254,12 @@ void Tracker::start_half_open(const DecodedPacket& packet, const Lookup& where, 
     info.state_after = {TcpState::syn_sent, TcpState::listen};
     info.compact = true;
     m_observer.on_segment(packet, info);
+}
+
+// Writes back an attempt a packet changed, and when it is due again.
+void Tracker::store_half_open(HalfOpenStore::Index index, const HalfOpen& attempt) {
+    m_half_open.store(index, attempt);
+    m_half_open_due[index] = time_after(attempt.last_ts_ns, m_options.idle_timeout_ns);
 }
 
 // A flood writes a new compact record for every SYN, a store that misses cache: start loading the
@@ -280,8 +285,7 @@ void Tracker::handle_half_open(const DecodedPacket& packet, const Lookup& where,
         attempt.last_ts_ns = packet.ts_ns;
         attempt.last_frame_delta = frame_delta;
         attempt.client_wire_bytes += packet.wire_len;
-        m_half_open.store(slab_index(handle), attempt);
-        m_half_open_due[slab_index(handle)] = time_after(attempt.last_ts_ns, m_options.idle_timeout_ns);
+        store_half_open(slab_index(handle), attempt);
         SegmentInfo info;
         info.stream = attempt.stream;
         info.side = 0;
@@ -311,8 +315,7 @@ void Tracker::handle_half_open(const DecodedPacket& packet, const Lookup& where,
         attempt.last_ts_ns = packet.ts_ns;
         attempt.last_frame_delta = frame_delta;
         attempt.server_wire_bytes += packet.wire_len;
-        m_half_open.store(slab_index(handle), attempt);
-        m_half_open_due[slab_index(handle)] = time_after(attempt.last_ts_ns, m_options.idle_timeout_ns);
+        store_half_open(slab_index(handle), attempt);
         SegmentInfo info;
         info.stream = attempt.stream;
         info.side = 1;
@@ -422,7 +425,6 @@ RecordHandle Tracker::promote(RecordHandle half_open_handle, std::uint64_t hash)
     m_table.erase(hash, half_open_handle);
     m_half_open.remove(slab_index(half_open_handle));
     set_due(m_half_open_due, slab_index(half_open_handle), k_never);
-    --m_live_half_open;
     ++m_stats.promoted;
 
     RecordHandle index;
@@ -687,7 +689,6 @@ void Tracker::end_half_open(RecordHandle handle, std::uint64_t hash, analysis::E
     if (!m_finishing && !keep_entry) m_table.erase(hash, handle);
     set_due(m_half_open_due, slab_index(handle), k_never);
     m_half_open.remove(slab_index(handle));
-    --m_live_half_open;
 }
 
 void Tracker::prefetch_record(RecordHandle handle) const noexcept {
@@ -734,12 +735,12 @@ void Tracker::sweep_at(std::int64_t now_ns) {
 // At a cap, the least recently active sixteenth of the records is ended with reason `evicted`:
 // one O(n) pass buys room for n/16 new flows.
 void Tracker::make_room() {
-    const bool records_full = m_live_conversations + m_live_half_open >= m_options.max_records;
+    const bool records_full = m_live_conversations + m_half_open.held() >= m_options.max_records;
     const bool conversations_full = m_live_conversations >= m_options.max_conversations;
     if (!records_full && !conversations_full) return;
 
     std::vector<std::pair<std::int64_t, RecordHandle>> ages;
-    ages.reserve(static_cast<std::size_t>(m_live_conversations + m_live_half_open));
+    ages.reserve(static_cast<std::size_t>(m_live_conversations + m_half_open.held()));
     for (std::size_t i = 0; i < m_conversations.size(); ++i) {
         if (m_conversations[i].key.family != 0) ages.emplace_back(m_conversations[i].last_ts_ns, static_cast<RecordHandle>(i));
     }
@@ -791,12 +792,8 @@ void Tracker::finish(std::int64_t end_ns) {
     }
     m_finishing = true;  // every record ends: no need to unlink them from the table one by one
     // Slots are reused, so stream order jumps around the slabs: load a few records ahead.
-    std::vector<RecordHandle> ending;
-    ending.reserve(static_cast<std::size_t>(m_live_conversations + m_live_half_open));
-    for (const RecordHandle handle : by_stream) {
-        if (handle != k_no_record) ending.push_back(handle);
-    }
-    by_stream = {};
+    std::vector<RecordHandle>& ending = by_stream;
+    std::erase(ending, k_no_record);
     for (std::size_t i = 0; i < ending.size(); ++i) {
         if (i + k_finish_lookahead < ending.size()) prefetch_record(ending[i + k_finish_lookahead]);
         const RecordHandle handle = ending[i];
@@ -857,7 +854,7 @@ void ObserverChain::on_capture_end(std::int64_t end_ns) {
 }
 
 void Tracker::note_memory() {
-    const std::uint64_t records = m_live_conversations + m_live_half_open;
+    const std::uint64_t records = m_live_conversations + m_half_open.held();
     m_stats.peak_records = std::max(m_stats.peak_records, records);
     m_stats.peak_conversations = std::max(m_stats.peak_conversations, m_live_conversations);
     const std::uint64_t bytes = m_table.memory_bytes() + m_conversations.memory_bytes() + m_half_open.memory_bytes() +

@@ -36,6 +36,8 @@ public:
     // Whether slot `index` holds an attempt (slots run from 0 to slots()).
     [[nodiscard]] bool live(Index index) const noexcept { return m_cores[index].family != 0; }
     [[nodiscard]] std::size_t slots() const noexcept { return m_cores.size(); }
+    // How many attempts are held.
+    [[nodiscard]] std::size_t held() const noexcept { return m_cores.size() - m_free_cores.size(); }
     // The index the next add() will use.
     [[nodiscard]] Index next_index() const noexcept {
         return m_free_cores.empty() ? static_cast<Index>(m_cores.size()) : m_free_cores.back();

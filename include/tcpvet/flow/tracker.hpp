@@ -196,6 +196,7 @@ private:
     void end_half_open(RecordHandle handle, std::uint64_t hash, analysis::EndReason reason, bool keep_entry = false);
     void remember(const Conversation& conversation);
     void make_room();
+    void store_half_open(HalfOpenStore::Index index, const HalfOpen& attempt);
     void prefetch_next_half_open() const noexcept;
     void prefetch_record(RecordHandle handle) const noexcept;
     void note_memory();
@@ -211,7 +212,6 @@ private:
     DueTimes m_half_open_due;
     std::unique_ptr<Slab> m_tombs;
     std::uint64_t m_live_conversations = 0;
-    std::uint64_t m_live_half_open = 0;
     std::uint32_t m_next_stream = 0;
     bool m_finishing = false;  // finish() drops the whole table at once instead of record by record
     SweepClock m_sweep_clock;
