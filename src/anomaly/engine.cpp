@@ -31,8 +31,9 @@ AnomalyEngine::~AnomalyEngine() = default;
 
 // The segments some detector reads; the engine itself skips the rest, so a threaded run, which
 // forwards only these, raises exactly what a single-threaded one does. One screen for all
-// detectors (not a virtual call each per packet): a detector that reads other segments must be
-// added here, or its threaded and single-threaded results part (tests/parallel would tell).
+// detectors (not a virtual call each per packet). A detector that reads other segments must be
+// added here: both modes apply this screen, so they would agree and tests/parallel would not
+// notice; only that detector's own tests would.
 bool AnomalyEngine::wants_segment(const DecodedPacket& packet, const flow::SegmentInfo& info) const {
     const std::uint16_t flags = packet.tcp.flags;
     // Handshakes and resets (syn_flood, rst_burst, isn_reuse, flag rules), and every segment

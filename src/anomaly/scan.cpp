@@ -2,6 +2,7 @@
 #include "tcpvet/anomaly/scan.hpp"
 
 #include <algorithm>
+#include <tuple>
 
 #include "tcpvet/report/format.hpp"
 
@@ -9,10 +10,10 @@ namespace tcpvet::anomaly {
 
 void ScanDetector::attempt(const flow::Endpoint& client, const flow::Endpoint& server, std::uint32_t stream,
                            bool refused, std::int64_t first_ns, std::int64_t last_ns) {
-    if (m_pending_count == m_pending.size()) count_oldest();
-    Pending& queued = m_pending[(m_pending_first + m_pending_count++) % m_pending.size()];
+    Pending& queued = m_pending.push([this](const Pending& oldest) { count_pending(oldest); });
     const std::uint64_t source_key = address_key(client.addr);
-    queued.host_key = pair_key(source_key, address_key(server.addr));
+    queued.server_key = address_key(server.addr);
+    queued.host_key = pair_key(source_key, queued.server_key);
     queued.port_key = pair_key(source_key, 0x10000U + server.port);
     queued.client = client;
     queued.server = server;
@@ -25,22 +26,25 @@ void ScanDetector::attempt(const flow::Endpoint& client, const flow::Endpoint& s
 }
 
 // Attempts are counted in the order they ended, exactly as if counted at once.
-void ScanDetector::count_oldest() {
-    const Pending& oldest = m_pending[m_pending_first];
-    m_pending_first = (m_pending_first + 1) % m_pending.size();
-    --m_pending_count;
-    count(m_by_host, oldest, oldest.host_key, flow::Endpoint{oldest.server.addr, 0}, oldest.server.port);
+void ScanDetector::count_pending(const Pending& attempt) {
+    count(m_by_host, attempt, attempt.host_key, flow::Endpoint{attempt.server.addr, 0}, attempt.server.port);
     flow::Endpoint port_only{};
-    port_only.port = oldest.server.port;
-    count(m_by_port, oldest, oldest.port_key, port_only, address_key(oldest.server.addr));
+    port_only.port = attempt.server.port;
+    count(m_by_port, attempt, attempt.port_key, port_only, attempt.server_key);
 }
 
 void ScanDetector::count(Table& table, const Pending& attempt, std::uint64_t key, const flow::Endpoint& target,
                          std::uint64_t target_key) {
-    Counts* counts = table.counts.find(key);
-    if (counts == nullptr) {
-        if (table.counts.size() >= k_max_keys) return;
-        counts = table.counts.insert(key).first;
+    // One probe: insert while there is room, else only look the key up.
+    Counts* counts = nullptr;
+    bool fresh = false;
+    if (table.counts.size() < k_max_keys) {
+        std::tie(counts, fresh) = table.counts.insert(key);
+    } else {
+        counts = table.counts.find(key);
+        if (counts == nullptr) return;
+    }
+    if (fresh) {
         counts->first_ns = attempt.first_ns;
         counts->detail = static_cast<std::uint32_t>(table.details.size());
         Detail& detail = table.details.emplace_back();
@@ -93,7 +97,7 @@ void ScanDetector::raise_table(Table& table, AnomalyKind kind, double threshold)
     std::vector<Found> found;
     table.counts.for_each([&](std::uint64_t /*key*/, const Counts& counts) {
         const Detail& detail = table.details[counts.detail];
-        const std::uint64_t targets = counts.counting ? detail.targets->count() : (counts.attempts == 0 ? 0 : 1);
+        const std::uint64_t targets = counts.counting ? detail.targets->count() : 1;  // a key has an attempt
         if (static_cast<double>(targets) >= threshold) found.push_back(Found{&counts, &detail, targets});
     });
     // Ties in time and attempts keep the order the keys were first seen in, not the table's.
@@ -137,7 +141,7 @@ void ScanDetector::raise_table(Table& table, AnomalyKind kind, double threshold)
 }
 
 void ScanDetector::finish(std::int64_t /*capture_last_ns*/) {
-    while (m_pending_count != 0) count_oldest();
+    m_pending.drain([this](const Pending& attempt) { count_pending(attempt); });
     raise_table(m_by_host, AnomalyKind::port_scan, m_thresholds.port_scan_ports);
     raise_table(m_by_port, AnomalyKind::host_scan, m_thresholds.host_scan_hosts);
 }

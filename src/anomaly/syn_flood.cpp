@@ -10,6 +10,9 @@
 namespace tcpvet::anomaly {
 namespace {
 
+// A pending source joins its destination's distinct-source set.
+constexpr auto add_source = [](const auto& pending) { pending.counter->add(pending.key); };
+
 bool is_pure_syn(const DecodedPacket& packet) noexcept {
     return (packet.tcp.flags & (tcp_flag::syn | tcp_flag::ack | tcp_flag::rst | tcp_flag::fin)) == tcp_flag::syn;
 }
@@ -118,8 +121,7 @@ void SynFloodDetector::count_half_open(Destination& destination, const IpAddress
                                        bool answered, std::int64_t first_ns, std::int64_t last_ns) {
     if (!destination.sources) destination.sources = std::make_unique<DistinctCounter>(k_exact_sources, 14);
     // Added k_lookahead attempts later, in the same order: the set ends up exactly the same.
-    if (m_pending_count == m_pending.size()) add_oldest_source();
-    PendingSource& pending = m_pending[(m_pending_first + m_pending_count++) % m_pending.size()];
+    PendingSource& pending = m_pending.push(add_source);
     pending.counter = destination.sources.get();
     pending.key = address_key(source);
     pending.counter->prefetch(pending.key);
@@ -128,13 +130,6 @@ void SynFloodDetector::count_half_open(Destination& destination, const IpAddress
     destination.last_ns = std::max(destination.last_ns, last_ns);
     ++destination.half_open;
     if (answered) ++destination.half_open_answered;
-}
-
-void SynFloodDetector::add_oldest_source() {
-    const PendingSource& oldest = m_pending[m_pending_first];
-    m_pending_first = (m_pending_first + 1) % m_pending.size();
-    --m_pending_count;
-    oldest.counter->add(oldest.key);
 }
 
 void SynFloodDetector::on_conversation_end(const flow::Conversation& conversation, std::int64_t /*capture_last_ns*/) {
@@ -169,7 +164,7 @@ void SynFloodDetector::on_half_open_end(const flow::HalfOpen& attempt) {
 }
 
 void SynFloodDetector::finish(std::int64_t /*capture_last_ns*/) {
-    while (m_pending_count != 0) add_oldest_source();
+    m_pending.drain(add_source);
     const Thresholds& t = m_thresholds;
     std::vector<const Destination*> flooded;
     for (const auto& [key, destination] : m_destinations) {

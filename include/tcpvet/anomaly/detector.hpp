@@ -19,7 +19,8 @@ public:
     // Every TCP segment, in capture order. Hot path: no allocation, no strings; hash work only
     // for the rare segments (SYN, SYN-ACK, RST, flag violations).
     virtual void on_segment(const DecodedPacket& /*packet*/, const flow::SegmentInfo& /*info*/) {}
-    // A finished, judged conversation; `capture_last_ns` is the newest packet time seen so far.
+    // A finished, judged conversation; `capture_last_ns` is the capture's newest packet time once
+    // the capture has ended (conversations ended with reason end_of_capture), 0 before.
     virtual void on_conversation_end(const flow::Conversation& /*conversation*/, std::int64_t /*capture_last_ns*/) {}
     // A never-completed compact attempt that was not rebuilt as a conversation.
     virtual void on_half_open_end(const flow::HalfOpen& /*attempt*/) {}

@@ -38,7 +38,6 @@ public:
     [[nodiscard]] const Thresholds& thresholds() const noexcept { return m_thresholds; }
     // Raised so far, sorted by kind then severity (most severe first) after finish().
     [[nodiscard]] const std::vector<Anomaly>& anomalies() const noexcept { return m_anomalies; }
-    [[nodiscard]] std::int64_t last_packet_ns() const noexcept { return m_last_ns; }
     // Whether any anomaly is at or above `level`.
     [[nodiscard]] bool any_at_least(Severity level) const noexcept;
 

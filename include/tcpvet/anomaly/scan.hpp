@@ -8,6 +8,7 @@
 #include "tcpvet/anomaly/detector.hpp"
 #include "tcpvet/anomaly/distinct_counter.hpp"
 #include "tcpvet/anomaly/flat_key_map.hpp"
+#include "tcpvet/anomaly/lookahead_queue.hpp"
 
 namespace tcpvet::anomaly {
 
@@ -28,7 +29,7 @@ public:
     void finish(std::int64_t capture_last_ns) override;
 
 private:
-    // What every attempt updates, in the table slot itself (one cache line with its key).
+    // What every attempt updates, in the table's record array at its key's slot.
     struct Counts {
         // Most probe keys in a spoofed flood see one target only: the counter is made at the second.
         std::uint64_t first_target = 0;
@@ -54,6 +55,7 @@ private:
     struct Pending {
         std::uint64_t host_key = 0;  // m_by_host key: (source address, destination address)
         std::uint64_t port_key = 0;  // m_by_port key: (source address, destination port)
+        std::uint64_t server_key = 0;  // address_key of the server: host_scan's target
         flow::Endpoint client{};
         flow::Endpoint server{};
         std::uint32_t stream = 0;
@@ -64,16 +66,14 @@ private:
 
     void attempt(const flow::Endpoint& client, const flow::Endpoint& server, std::uint32_t stream, bool refused,
                  std::int64_t first_ns, std::int64_t last_ns);
-    void count_oldest();
+    void count_pending(const Pending& attempt);
     void count(Table& table, const Pending& attempt, std::uint64_t key, const flow::Endpoint& target,
                std::uint64_t target_key);
     void raise_table(Table& table, AnomalyKind kind, double threshold);
 
     Table m_by_host;  // port_scan
     Table m_by_port;  // host_scan
-    std::array<Pending, k_lookahead> m_pending{};
-    std::size_t m_pending_first = 0;
-    std::size_t m_pending_count = 0;
+    LookaheadQueue<Pending, k_lookahead> m_pending;
 };
 
 }  // namespace tcpvet::anomaly

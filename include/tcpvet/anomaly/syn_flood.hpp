@@ -7,6 +7,7 @@
 
 #include "tcpvet/anomaly/detector.hpp"
 #include "tcpvet/anomaly/distinct_counter.hpp"
+#include "tcpvet/anomaly/lookahead_queue.hpp"
 
 namespace tcpvet::anomaly {
 
@@ -68,16 +69,13 @@ private:
         DistinctCounter* counter = nullptr;  // a Destination's (map nodes and counters never move)
         std::uint64_t key = 0;
     };
-    void add_oldest_source();
 
     std::int64_t m_slot_ns;
     std::unordered_map<std::uint64_t, Destination> m_destinations;
     // The destination found last: a flood looks up the same one millions of times.
     std::uint64_t m_last_key = 0;
     Destination* m_last = nullptr;
-    std::array<PendingSource, k_lookahead> m_pending{};
-    std::size_t m_pending_first = 0;
-    std::size_t m_pending_count = 0;
+    LookaheadQueue<PendingSource, k_lookahead> m_pending;
     std::uint64_t m_destinations_dropped = 0;
 };
 
