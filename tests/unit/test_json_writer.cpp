@@ -52,8 +52,8 @@ TEST_SUITE("json_writer") {
     }
 
     TEST_CASE("short and long keys and strings, empty ones, and every value kind after a comma") {
-        const std::string long_key(70, 'k');         // past the one-append key path
-        const std::string long_text(300, 'x');       // past the one-append string path
+        const std::string long_key(70, 'k');         // past the keys written in one append (48 characters)
+        const std::string long_text(300, 'x');       // a long run with nothing to escape
         const std::string long_escaped = long_text + "\"";
         std::string out;
         JsonWriter w(out);
@@ -86,6 +86,20 @@ TEST_SUITE("json_writer") {
         CHECK(parsed[long_key].get<std::string>() == long_text);
         CHECK(parsed["esc"].get<std::string>() == long_escaped);
         CHECK(parsed["arr"].size() == 7);
+    }
+
+    TEST_CASE("keys at the one-append limit (48 characters) and one past it, first and after a comma") {
+        const std::string at_limit(48, 'a');
+        const std::string past_limit(49, 'b');
+        std::string out;
+        JsonWriter w(out);
+        w.begin_object();
+        w.member(at_limit, std::uint64_t{1});
+        w.member(past_limit, std::uint64_t{2});
+        const std::string at_limit_too(48, 'c');  // after a comma: the longest one-append write
+        w.member(at_limit_too, std::uint64_t{3});
+        w.end_object();
+        CHECK(out == "{\"" + at_limit + "\":1,\"" + past_limit + "\":2,\"" + at_limit_too + "\":3}");
     }
 
     TEST_CASE("top-level values have no separator") {

@@ -1,6 +1,7 @@
 // The sharded run's parts: the bounded queue, and the merger's order and stream renumbering.
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <chrono>
 #include <string>
 #include <thread>
@@ -85,9 +86,11 @@ TEST_CASE("BoundedQueue: first in, first out; try_pop never waits; a full queue 
     CHECK_FALSE(queue.try_pop().has_value());
     CHECK(queue.push(1));
     CHECK(queue.push(2));
-    bool third_pushed = false;
+    CHECK_FALSE(queue.try_push(9));  // full: refused, not queued
+    std::atomic<bool> third_pushed = false;
     std::thread producer([&] { third_pushed = queue.push(3); });
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    CHECK_FALSE(third_pushed);  // still waiting for room
     CHECK(queue.pop() == 1);  // makes room: the producer goes on
     producer.join();
     CHECK(third_pushed);
@@ -132,6 +135,35 @@ TEST_CASE("EventMerger: streams are numbered by first frame across shards; sweep
         "end:0<-none", "end:3<-1",                                   // the sweep before frame 5, by stream
         "capture_end:50",                                            // once, before the end-of-capture records
         "half_open:2",
+    };
+    CHECK(transcript.lines == expected);
+}
+
+TEST_CASE("EventMerger: a sweep merges by global stream, not by shard nor by a shard's own numbers") {
+    BoundedQueue<EventChunk> shard0(8);
+    BoundedQueue<EventChunk> shard1(8);
+    // Frames 1 and 2 start shard 1's streams 0 and 1 (global 0 and 1), frame 3 shard 0's stream 0
+    // (global 2). The sweep before frame 4 ends shard 0's stream 0 and shard 1's stream 1: by
+    // global stream that is 1, then 2. Taking shard 0 first, or comparing the shards' own stream
+    // numbers (0 < 1), would give 2, then 1.
+    shard1.push(ChunkBuilder{}.started(1, 0).segment(1, 0).started(2, 1).segment(2, 1).through(3));
+    shard0.push(ChunkBuilder{}.started(3, 0).segment(3, 0).through(3));
+    shard0.push(ChunkBuilder{}.ended(EventPhase::sweep, 4, 0).through(6));
+    shard1.push(ChunkBuilder{}.ended(EventPhase::sweep, 4, 1).through(6));
+    shard0.push(ChunkBuilder{}.last());
+    shard1.push(ChunkBuilder{}.last());
+
+    Transcript transcript;
+    flow::TrackerObserver silent;
+    flow::Tracker materializer(flow::TrackerOptions{}, silent);
+    CaptureClock clock;
+    clock.last_packet_ns = 30;
+    clock.newest_packet_ns = 30;
+    EventMerger merger({&shard0, &shard1}, {}, transcript, materializer, clock);
+    REQUIRE(merger.run());
+    CHECK(merger.streams() == 3);
+    const std::vector<std::string> expected = {
+        "segment:0@1", "segment:1@2", "segment:2@3", "end:1<-none", "end:2<-none", "capture_end:30",
     };
     CHECK(transcript.lines == expected);
 }
