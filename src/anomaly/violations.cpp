@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <cstring>
 
 #include "tcpvet/mix64.hpp"
 #include "tcpvet/report/format.hpp"
@@ -21,13 +20,6 @@ constexpr std::array<const char*, ViolationDetector::k_variants> k_variant_names
 constexpr std::array<const char*, ViolationDetector::k_variants> k_variant_text = {
     "SYN+FIN", "SYN+RST", "no flags", "FIN+PSH+URG", "FIN without ACK", "data without ACK"};
 
-// An address as the two words a FlowKey holds it in (flow_key.cpp packs the raw bytes the same way).
-std::array<std::uint64_t, 2> address_words(const IpAddress& address) noexcept {
-    std::array<std::uint64_t, 2> words{};
-    std::memcpy(words.data(), address.bytes.data(), sizeof(words));
-    return words;
-}
-
 constexpr std::uint16_t k_classic =
     tcp_flag::fin | tcp_flag::syn | tcp_flag::rst | tcp_flag::psh | tcp_flag::ack | tcp_flag::urg;
 
@@ -40,13 +32,11 @@ ViolationDetector::ViolationDetector(const Thresholds& thresholds, AnomalySink& 
     for (Tally& t : m_tallies) t.conversations.reserve(1024);
 }
 
-// Symmetric in the two endpoints, as the flow key is, and cheaper than its hash: one mix.
-std::size_t ViolationDetector::bucket(const std::array<std::uint64_t, 2>& addr, std::uint16_t port,
-                                      const std::array<std::uint64_t, 2>& other_addr,
-                                      std::uint16_t other_port) noexcept {
+// Cheaper than the flow key's hash: one mix.
+std::size_t ViolationDetector::bucket(const flow::FlowKey& key) noexcept {
     constexpr std::uint64_t k_spread = 0x9E3779B97F4A7C15ULL;
-    const std::uint64_t one = addr[0] ^ (addr[1] * 31U) ^ (std::uint64_t{port} * k_spread);
-    const std::uint64_t two = other_addr[0] ^ (other_addr[1] * 31U) ^ (std::uint64_t{other_port} * k_spread);
+    const std::uint64_t one = key.addr_a[0] ^ (key.addr_a[1] * 31U) ^ (std::uint64_t{key.port_a} * k_spread);
+    const std::uint64_t two = key.addr_b[0] ^ (key.addr_b[1] * 31U) ^ (std::uint64_t{key.port_b} * k_spread);
     return static_cast<std::size_t>(mix64(one + two) >> (64 - k_bucket_bits));
 }
 
@@ -126,10 +116,8 @@ void ViolationDetector::check_window(const DecodedPacket& packet, const flow::Se
     t.figure = std::max<std::uint64_t>(t.figure, static_cast<std::uint64_t>(std::llabs(distance)));
 }
 
-void ViolationDetector::check_isn_reuse(const DecodedPacket& packet, const flow::SegmentInfo& info) {
-    bool src_is_a = false;
-    const flow::FlowKey key =
-        flow::make_flow_key(packet.src, packet.tcp.src_port, packet.dst, packet.tcp.dst_port, src_is_a);
+void ViolationDetector::check_isn_reuse(const DecodedPacket& packet, const flow::SegmentInfo& info,
+                                        const flow::FlowKey& key) {
     const auto it = m_ended.find(key);
     if (it == m_ended.end()) return;
     const Remembered& old = it->second;
@@ -152,10 +140,11 @@ void ViolationDetector::on_segment(const DecodedPacket& packet, const flow::Segm
               flow::Endpoint{packet.src, packet.tcp.src_port});
     }
     if ((flags & (tcp_flag::syn | tcp_flag::ack | tcp_flag::rst)) == tcp_flag::syn) {
-        if (analysis::has(info.analysis.flags, analysis::SegmentFlag::reused_ports) && !m_ended.empty() &&
-            bucket_used(bucket(address_words(packet.src), packet.tcp.src_port, address_words(packet.dst),
-                               packet.tcp.dst_port))) {
-            check_isn_reuse(packet, info);
+        if (analysis::has(info.analysis.flags, analysis::SegmentFlag::reused_ports) && !m_ended.empty()) {
+            bool src_is_a = false;
+            const flow::FlowKey key =
+                flow::make_flow_key(packet.src, packet.tcp.src_port, packet.dst, packet.tcp.dst_port, src_is_a);
+            if (bucket_used(bucket(key))) check_isn_reuse(packet, info, key);
         }
         return;
     }
@@ -203,8 +192,7 @@ void ViolationDetector::on_conversation_end(const flow::Conversation& conversati
     (void)it;
     if (inserted) {
         m_ended_order.push_back(conversation.key);
-        const flow::FlowKey& key = conversation.key;
-        const std::size_t index = bucket(key.addr_a, key.port_a, key.addr_b, key.port_b);
+        const std::size_t index = bucket(conversation.key);
         ++m_ended_per_bucket[index];
         m_bucket_used[index / 64] |= std::uint64_t{1} << (index % 64);
     }
@@ -213,7 +201,7 @@ void ViolationDetector::on_conversation_end(const flow::Conversation& conversati
 
 void ViolationDetector::forget_oldest() {
     const flow::FlowKey& oldest = m_ended_order.front();
-    const std::size_t index = bucket(oldest.addr_a, oldest.port_a, oldest.addr_b, oldest.port_b);
+    const std::size_t index = bucket(oldest);
     if (--m_ended_per_bucket[index] == 0) m_bucket_used[index / 64] &= ~(std::uint64_t{1} << (index % 64));
     m_ended.erase(oldest);
     m_ended_order.pop_front();

@@ -65,16 +65,14 @@ private:
                const flow::Endpoint& sender);
     void check_flags(const DecodedPacket& packet, const flow::SegmentInfo& info);
     void check_window(const DecodedPacket& packet, const flow::SegmentInfo& info);
-    void check_isn_reuse(const DecodedPacket& packet, const flow::SegmentInfo& info);
+    void check_isn_reuse(const DecodedPacket& packet, const flow::SegmentInfo& info, const flow::FlowKey& key);
 
     std::array<Tally, k_kinds> m_tallies;
     // m_ended's keys per bucket of their 4-tuple, and a bit per bucket that is not empty (8 KiB: stays
     // cached): a SYN whose bucket is empty is looked up no further (a flood reuses a million
     // 4-tuples, next to few that ended as conversations).
     static constexpr unsigned k_bucket_bits = 16;
-    [[nodiscard]] static std::size_t bucket(const std::array<std::uint64_t, 2>& addr, std::uint16_t port,
-                                            const std::array<std::uint64_t, 2>& other_addr,
-                                            std::uint16_t other_port) noexcept;
+    [[nodiscard]] static std::size_t bucket(const flow::FlowKey& key) noexcept;
     void forget_oldest();
     [[nodiscard]] bool bucket_used(std::size_t index) const noexcept {
         return ((m_bucket_used[index / 64] >> (index % 64)) & 1U) != 0;
