@@ -32,13 +32,16 @@ void track_one_ahead(FrameReader& reader, flow::Tracker& tracker) {
 
 PipelineResult run_pipeline(capture::PacketSource& source, const PipelineOptions& options,
                             flow::TrackerObserver& observer, FrameObserver* frames, const std::atomic<bool>* stop) {
-    if (options.threads > 1 && frames == nullptr && !options.tracker.stream_bytes && !source.is_live()) {
+    // Packets may be read ahead (one thread) or handed to other threads only when no one reads
+    // their bytes: neither a frame observer nor payload reassembly.
+    const bool bytes_unread = frames == nullptr && !options.tracker.stream_bytes;
+    if (options.threads > 1 && bytes_unread && !source.is_live()) {
         return parallel::run_sharded_pipeline(source, options, observer, stop);
     }
     PipelineResult result;
     flow::Tracker tracker(options.tracker, observer);
     FrameReader reader(source, options, stop);
-    if (frames == nullptr && !options.tracker.stream_bytes) {
+    if (bytes_unread) {
         track_one_ahead(reader, tracker);
     } else {
         DecodedPacket packet;

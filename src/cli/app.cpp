@@ -70,8 +70,9 @@ void add_tracking_options(CLI::App& command, Options& options) {
 // Only where the output does not depend on it (per-frame and byte views stay on one thread).
 void add_threads_option(CLI::App& command, Options& options) {
     command.add_option("--threads", options.threads,
-                       "track on N threads (one reader, N shards by flow; same output); 0: one per core")
-        ->check(CLI::Range(0U, 64U))
+                       "track on N threads (one reader, N shards by flow; the same report, caps split between "
+                       "shards); 0: one per core")
+        ->check(CLI::Range(0U, Options::k_max_threads))
         ->capture_default_str();
 }
 

@@ -86,7 +86,7 @@ PipelineOptions pipeline_options(const Options& options) {
     pipeline.progress_bar = !options.quiet && capture::ProgressBar::stderr_is_terminal();
     pipeline.max_packets = options.count;
     // 0: one shard per core, within the range --threads accepts.
-    pipeline.threads = options.threads != 0 ? options.threads : std::clamp(std::thread::hardware_concurrency(), 1U, 64U);
+    pipeline.threads = options.threads != 0 ? options.threads : std::clamp(std::thread::hardware_concurrency(), 1U, Options::k_max_threads);
     return pipeline;
 }
 

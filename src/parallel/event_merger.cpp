@@ -52,7 +52,7 @@ void EventMerger::step_past(std::size_t shard) {
     } else {
         cursor.bound = chunk.bound;
     }
-    if (shard < m_spares.size()) (void)m_spares[shard]->try_push(std::move(chunk));
+    (void)m_spares[shard]->try_push(std::move(chunk));
     cursor.chunk.reset();
 }
 

@@ -127,7 +127,9 @@ TEST_CASE("EventMerger: streams are numbered by first frame across shards; sweep
     CaptureClock clock;
     clock.last_packet_ns = 40;
     clock.newest_packet_ns = 50;
-    EventMerger merger({&shard0, &shard1}, {}, transcript, materializer, clock);
+    BoundedQueue<EventChunk> spare0(8);
+    BoundedQueue<EventChunk> spare1(8);
+    EventMerger merger({&shard0, &shard1}, {&spare0, &spare1}, transcript, materializer, clock);
     REQUIRE(merger.run());
     CHECK(merger.streams() == 4);
     const std::vector<std::string> expected = {
@@ -159,7 +161,9 @@ TEST_CASE("EventMerger: a sweep merges by global stream, not by shard nor by a s
     CaptureClock clock;
     clock.last_packet_ns = 30;
     clock.newest_packet_ns = 30;
-    EventMerger merger({&shard0, &shard1}, {}, transcript, materializer, clock);
+    BoundedQueue<EventChunk> spare0(8);
+    BoundedQueue<EventChunk> spare1(8);
+    EventMerger merger({&shard0, &shard1}, {&spare0, &spare1}, transcript, materializer, clock);
     REQUIRE(merger.run());
     CHECK(merger.streams() == 3);
     const std::vector<std::string> expected = {
@@ -176,6 +180,7 @@ TEST_CASE("EventMerger: a cancelled queue ends the run with false") {
     flow::TrackerObserver silent;
     flow::Tracker materializer(flow::TrackerOptions{}, silent);
     CaptureClock clock;
-    EventMerger merger({&shard0}, {}, transcript, materializer, clock);
+    BoundedQueue<EventChunk> spare0(2);
+    EventMerger merger({&shard0}, {&spare0}, transcript, materializer, clock);
     CHECK_FALSE(merger.run());
 }

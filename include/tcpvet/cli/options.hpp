@@ -29,6 +29,7 @@ struct Options {
     std::uint64_t max_conversations = 1'000'000;
     std::uint64_t half_open_list_limit = 1000;
     unsigned threads = 1;  // analyze, conversations, anomalies: tracking shards (0: one per core)
+    static constexpr unsigned k_max_threads = 64;  // --threads accepts 0..64; 0 becomes the core count, within it
 
     // ladder / follow
     std::int64_t stream = -1;
