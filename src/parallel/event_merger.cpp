@@ -59,14 +59,6 @@ void EventMerger::step_past(std::size_t shard) {
 bool EventMerger::run() {
     const std::size_t shards = m_cursors.size();
     for (;;) {
-        // Take whatever has arrived, without waiting.
-        for (std::size_t s = 0; s < shards; ++s) {
-            while (!has_event(m_cursors[s]) && !m_cursors[s].done) {
-                std::optional<EventChunk> chunk = m_queues[s]->try_pop();
-                if (!chunk) break;
-                install(s, std::move(*chunk));
-            }
-        }
         std::size_t best = shards;
         MergeKey best_key = k_end_of_events;
         for (std::size_t s = 0; s < shards; ++s) {
