@@ -6,7 +6,6 @@
 #include <cstring>
 #include <initializer_list>
 
-#include "tcpvet/byte_reader.hpp"
 
 namespace tcpvet::decode {
 
