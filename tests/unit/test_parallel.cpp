@@ -79,6 +79,28 @@ struct ChunkBuilder {
     }
 };
 
+// Two shards' output queues, merged into a transcript once their chunks are pushed.
+struct TwoShards {
+    BoundedQueue<EventChunk> shard0{8};
+    BoundedQueue<EventChunk> shard1{8};
+    Transcript transcript;
+    std::uint32_t streams = 0;
+
+    bool merge(std::int64_t last_packet_ns, std::int64_t newest_packet_ns) {
+        flow::TrackerObserver silent;
+        flow::Tracker materializer(flow::TrackerOptions{}, silent);
+        CaptureClock clock;
+        clock.last_packet_ns = last_packet_ns;
+        clock.newest_packet_ns = newest_packet_ns;
+        BoundedQueue<EventChunk> spare0(8);
+        BoundedQueue<EventChunk> spare1(8);
+        EventMerger merger({&shard0, &shard1}, {&spare0, &spare1}, transcript, materializer, clock);
+        const bool ran = merger.run();
+        streams = merger.streams();
+        return ran;
+    }
+};
+
 }  // namespace
 
 TEST_CASE("BoundedQueue: first in, first out; try_pop never waits; a full queue holds its producer") {
@@ -110,8 +132,9 @@ TEST_CASE("BoundedQueue: cancel wakes a waiting consumer and refuses further ite
 }
 
 TEST_CASE("EventMerger: streams are numbered by first frame across shards; sweeps and the end merge by stream") {
-    BoundedQueue<EventChunk> shard0(8);
-    BoundedQueue<EventChunk> shard1(8);
+    TwoShards run;
+    BoundedQueue<EventChunk>& shard0 = run.shard0;
+    BoundedQueue<EventChunk>& shard1 = run.shard1;
     // Frames 1..4 dealt: 1 and 3 to shard 0, 2 and 4 to shard 1. A sweep before frame 5 ends the
     // streams of frames 1 and 2; frame 4 reused the 5-tuple of frame 2 (a port reuse in shard 1).
     shard0.push(ChunkBuilder{}.started(1, 0).segment(1, 0).started(3, 1).segment(3, 1).through(4));
@@ -121,29 +144,21 @@ TEST_CASE("EventMerger: streams are numbered by first frame across shards; sweep
     shard0.push(ChunkBuilder{}.half_open(EventPhase::finish, k_after_last, 1).last());
     shard1.push(ChunkBuilder{}.last());
 
-    Transcript transcript;
-    flow::TrackerObserver silent;
-    flow::Tracker materializer(flow::TrackerOptions{}, silent);
-    CaptureClock clock;
-    clock.last_packet_ns = 40;
-    clock.newest_packet_ns = 50;
-    BoundedQueue<EventChunk> spare0(8);
-    BoundedQueue<EventChunk> spare1(8);
-    EventMerger merger({&shard0, &shard1}, {&spare0, &spare1}, transcript, materializer, clock);
-    REQUIRE(merger.run());
-    CHECK(merger.streams() == 4);
+    REQUIRE(run.merge(40, 50));
+    CHECK(run.streams == 4);
     const std::vector<std::string> expected = {
         "segment:0@1", "segment:2@3", "end:1<-none", "segment:3@4",  // frame 4: the old stream ends first
         "end:0<-none", "end:3<-1",                                   // the sweep before frame 5, by stream
         "capture_end:50",                                            // once, before the end-of-capture records
         "half_open:2",
     };
-    CHECK(transcript.lines == expected);
+    CHECK(run.transcript.lines == expected);
 }
 
 TEST_CASE("EventMerger: a sweep merges by global stream, not by shard nor by a shard's own numbers") {
-    BoundedQueue<EventChunk> shard0(8);
-    BoundedQueue<EventChunk> shard1(8);
+    TwoShards run;
+    BoundedQueue<EventChunk>& shard0 = run.shard0;
+    BoundedQueue<EventChunk>& shard1 = run.shard1;
     // Frames 1 and 2 start shard 1's streams 0 and 1 (global 0 and 1), frame 3 shard 0's stream 0
     // (global 2). The sweep before frame 4 ends shard 0's stream 0 and shard 1's stream 1: by
     // global stream that is 1, then 2. Taking shard 0 first, or comparing the shards' own stream
@@ -155,21 +170,12 @@ TEST_CASE("EventMerger: a sweep merges by global stream, not by shard nor by a s
     shard0.push(ChunkBuilder{}.last());
     shard1.push(ChunkBuilder{}.last());
 
-    Transcript transcript;
-    flow::TrackerObserver silent;
-    flow::Tracker materializer(flow::TrackerOptions{}, silent);
-    CaptureClock clock;
-    clock.last_packet_ns = 30;
-    clock.newest_packet_ns = 30;
-    BoundedQueue<EventChunk> spare0(8);
-    BoundedQueue<EventChunk> spare1(8);
-    EventMerger merger({&shard0, &shard1}, {&spare0, &spare1}, transcript, materializer, clock);
-    REQUIRE(merger.run());
-    CHECK(merger.streams() == 3);
+    REQUIRE(run.merge(30, 30));
+    CHECK(run.streams == 3);
     const std::vector<std::string> expected = {
         "segment:0@1", "segment:1@2", "segment:2@3", "end:1<-none", "end:2<-none", "capture_end:30",
     };
-    CHECK(transcript.lines == expected);
+    CHECK(run.transcript.lines == expected);
 }
 
 TEST_CASE("EventMerger: a cancelled queue ends the run with false") {
