@@ -1,10 +1,11 @@
 // Shared text formatters. Used only when rendering finished results, never per packet in analysis.
 #include "tcpvet/report/format.hpp"
 
+#include "tcpvet/report/seconds_text.hpp"
+
 #include <arpa/inet.h>
 
 #include <cstdio>
-#include <ctime>
 
 namespace tcpvet::report {
 
@@ -24,19 +25,8 @@ std::string format_endpoint(const flow::Endpoint& endpoint) {
 }
 
 std::string format_rfc3339(std::int64_t ts_ns) {
-    std::int64_t seconds = ts_ns / 1'000'000'000;
-    std::int64_t nanos = ts_ns % 1'000'000'000;
-    if (nanos < 0) {
-        nanos += 1'000'000'000;
-        --seconds;
-    }
-    const std::time_t t = static_cast<std::time_t>(seconds);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char text[64];
-    std::snprintf(text, sizeof(text), "%04d-%02d-%02dT%02d:%02d:%02d.%09lldZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<long long>(nanos));
-    return text;
+    char text[k_seconds_text_max];
+    return std::string(text, write_rfc3339(text, ts_ns));
 }
 
 double epoch_seconds(std::int64_t ts_ns) noexcept {

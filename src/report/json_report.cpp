@@ -4,6 +4,7 @@
 #include "tcpvet/capture/packet_source.hpp"
 #include "tcpvet/report/format.hpp"
 #include "tcpvet/report/json_writer.hpp"
+#include "tcpvet/report/seconds_text.hpp"
 
 namespace tcpvet::report {
 namespace {
@@ -33,12 +34,27 @@ const char* role_name(unsigned side) noexcept { return side == 0 ? "originator" 
 
 
 
+// The same numbers as std::to_chars writes for the doubles (static_cast<double>(ns) / 1e9 and
+// epoch_seconds), without its general algorithm: a record has dozens of them.
+void write_duration(JsonWriter& w, std::string_view name, std::int64_t ns) {
+    char text[k_seconds_text_max];
+    w.key(name);
+    w.number(std::string_view(text, static_cast<std::size_t>(write_duration_seconds(text, ns) - text)));
+}
+
+void write_epoch(JsonWriter& w, std::string_view name, std::int64_t ts_ns) {
+    char text[k_seconds_text_max];
+    w.key(name);
+    w.number(std::string_view(text, static_cast<std::size_t>(write_epoch_seconds(text, ts_ns) - text)));
+}
+
 void write_time(JsonWriter& w, std::string_view name, std::int64_t ts_ns) {
     w.key(name);
     w.begin_object();
-    w.member("epoch", epoch_seconds(ts_ns));
+    write_epoch(w, "epoch", ts_ns);
     w.member("epoch_ns", ts_ns);
-    w.member("rfc3339", format_rfc3339(ts_ns));
+    char text[k_seconds_text_max];
+    w.member("rfc3339", std::string_view(text, static_cast<std::size_t>(write_rfc3339(text, ts_ns) - text)));
     w.end_object();
 }
 
@@ -70,7 +86,7 @@ void write_options(JsonWriter& w, const flow::AnnouncedOptions& options) {
 
 void write_seconds_or_null(JsonWriter& w, std::string_view name, bool known, std::int64_t ns) {
     if (known) {
-        w.member(name, static_cast<double>(ns) / 1e9);
+        write_duration(w, name, ns);
     } else {
         w.null_member(name);
     }
@@ -139,7 +155,7 @@ void write_endpoint(JsonWriter& w, const flow::Conversation& conversation, unsig
         const flow::StateTransition& t = endpoint.transitions[i];
         w.begin_object();
         w.member("frame", t.frame);
-        w.member("time", epoch_seconds(t.ts_ns));
+        write_epoch(w, "time", t.ts_ns);
         w.member("time_ns", t.ts_ns);
         w.member("from", flow::state_name(t.from));
         w.member("to", flow::state_name(t.to));
@@ -151,7 +167,7 @@ void write_endpoint(JsonWriter& w, const flow::Conversation& conversation, unsig
     w.begin_object();
     for (std::size_t s = 0; s < flow::k_tcp_state_count; ++s) {
         if (endpoint.time_in_state_ns[s] == 0) continue;
-        w.member(flow::state_key(static_cast<flow::TcpState>(s)), static_cast<double>(endpoint.time_in_state_ns[s]) / 1e9);
+        write_duration(w, flow::state_key(static_cast<flow::TcpState>(s)), endpoint.time_in_state_ns[s]);
     }
     w.end_object();
     write_options(w, endpoint.options);
@@ -258,7 +274,7 @@ void write_conversation(JsonWriter& w, const flow::Conversation& c, std::string_
     write_endpoint(w, c, 1);
     write_time(w, "start", c.first_ts_ns);
     write_time(w, "end", c.last_ts_ns);
-    w.member("duration_s", static_cast<double>(c.duration_ns()) / 1e9);
+    write_duration(w, "duration_s", c.duration_ns());
     w.member("first_frame", c.first_frame);
     w.member("last_frame", c.last_frame);
     w.member("packets", c.packets());

@@ -117,6 +117,11 @@ void JsonWriter::value(double number) {
     m_out.append(text, result.ptr);
 }
 
+void JsonWriter::number(std::string_view text) {
+    separate();
+    m_out.append(text);
+}
+
 void JsonWriter::null() {
     m_out.append(needs_comma() ? std::string_view(",null") : std::string_view("null"));
 }

@@ -31,6 +31,8 @@ public:
     void value(std::uint8_t number) { value(std::uint64_t{number}); }
     void value(int number) { value(std::int64_t{number}); }
     void value(double number);
+    // A number already in JSON form (report/seconds_text.hpp writes times that way).
+    void number(std::string_view text);
     void null();
 
     template <typename T>
