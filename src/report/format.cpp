@@ -6,17 +6,22 @@
 #include <arpa/inet.h>
 
 #include <cstdio>
+#include <cstring>
+#include <string_view>
 
 namespace tcpvet::report {
 
+static_assert(k_address_text_max >= INET6_ADDRSTRLEN);
+
+char* write_address(char* out, const IpAddress& address) noexcept {
+    const int family = address.family == 6 ? AF_INET6 : AF_INET;
+    if (inet_ntop(family, address.bytes.data(), out, k_address_text_max) == nullptr) *out = '\0';
+    return out + std::strlen(out);
+}
+
 std::string format_address(const IpAddress& address) {
-    char text[INET6_ADDRSTRLEN] = {};
-    if (address.family == 6) {
-        inet_ntop(AF_INET6, address.bytes.data(), text, sizeof(text));
-    } else {
-        inet_ntop(AF_INET, address.bytes.data(), text, sizeof(text));
-    }
-    return text;
+    char text[k_address_text_max];
+    return std::string(text, write_address(text, address));
 }
 
 std::string format_endpoint(const flow::Endpoint& endpoint) {
@@ -56,21 +61,29 @@ std::string format_duration(std::int64_t duration_ns) {
     return text;
 }
 
-std::string format_flags(std::uint16_t flags) {
+char* write_flags(char* out, std::uint16_t flags) noexcept {
     static constexpr struct {
         std::uint16_t bit;
-        const char* name;
+        std::string_view name;
     } k_names[] = {{tcp_flag::fin, "FIN"}, {tcp_flag::syn, "SYN"}, {tcp_flag::rst, "RST"},
                    {tcp_flag::psh, "PSH"}, {tcp_flag::ack, "ACK"}, {tcp_flag::urg, "URG"},
                    {tcp_flag::ece, "ECE"}, {tcp_flag::cwr, "CWR"}, {tcp_flag::ae, "AE"}};
     // Wireshark's order: "[FIN, PSH, ACK]", "[SYN, ECE, CWR]".
-    std::string text;
+    char* const first = out;
     for (const auto& entry : k_names) {
         if ((flags & entry.bit) == 0) continue;
-        if (!text.empty()) text += ',';
-        text += entry.name;
+        if (out != first) *out++ = ',';
+        std::memcpy(out, entry.name.data(), entry.name.size());
+        out += entry.name.size();
     }
-    return text.empty() ? "none" : text;
+    if (out != first) return out;
+    std::memcpy(out, "none", 4);
+    return out + 4;
+}
+
+std::string format_flags(std::uint16_t flags) {
+    char text[k_flags_text_max];
+    return std::string(text, write_flags(text, flags));
 }
 
 std::string format_bytes(std::uint64_t bytes) {

@@ -58,6 +58,51 @@ void write_time(JsonWriter& w, std::string_view name, std::int64_t ts_ns) {
     w.end_object();
 }
 
+void write_address_member(JsonWriter& w, std::string_view name, const IpAddress& address) {
+    char text[k_address_text_max];
+    w.member(name, std::string_view(text, static_cast<std::size_t>(write_address(text, address) - text)));
+}
+
+// A segment's options as sent, in name order; only those present.
+void write_segment_options(JsonWriter& w, const TcpOptions& options) {
+    w.key("options");
+    w.begin_object();
+    if (options.malformed) w.member("malformed", true);
+    if (options.has_mss) w.member("mss", options.mss);
+    if (options.other_count > 0) {
+        w.key("other");
+        w.begin_array();
+        for (std::size_t i = 0; i < options.other_count && i < TcpOptions::k_max_other; ++i) {
+            w.begin_object();
+            w.member("kind", options.other[i].kind);
+            w.member("length", options.other[i].length);
+            w.end_object();
+        }
+        w.end_array();
+    }
+    if (options.sack_count > 0) {
+        w.key("sack");
+        w.begin_array();
+        for (std::size_t i = 0; i < options.sack_count; ++i) {
+            w.begin_array();
+            w.value(options.sack[i].left);
+            w.value(options.sack[i].right);
+            w.end_array();
+        }
+        w.end_array();
+    }
+    if (options.sack_permitted) w.member("sack_permitted", true);
+    if (options.has_timestamps) {
+        w.key("timestamps");
+        w.begin_array();
+        w.value(options.ts_val);
+        w.value(options.ts_ecr);
+        w.end_array();
+    }
+    if (options.has_window_scale) w.member("window_scale", options.window_scale);
+    w.end_object();
+}
+
 void write_frame(JsonWriter& w, std::string_view name, std::uint64_t frame) {
     if (frame == flow::k_no_frame) {
         w.null_member(name);
@@ -399,61 +444,48 @@ json tracker_json(const flow::TrackerStats& stats, const flow::TrackerOptions& o
     return JsonObject()("conversations_created", stats.conversations)("half_open_created", stats.half_open_created)("half_open_promoted", stats.promoted)("half_open_ended", stats.half_open_ended)("ended", JsonObject()("idle_timeout", stats.ended_idle_timeout)("closed", stats.ended_closed)("port_reuse", stats.ended_port_reuse).take())("evicted", JsonObject()("record_cap", stats.evicted_record_cap)("conversation_cap", stats.evicted_conversation_cap).take())("resumed", stats.resumed)("peak_records", stats.peak_records)("peak_conversations", stats.peak_conversations)("peak_memory_bytes", stats.peak_memory_bytes)("limits", JsonObject()("idle_timeout_s", static_cast<double>(options.idle_timeout_ns) / 1e9)("closed_linger_s", static_cast<double>(options.closed_linger_ns) / 1e9)("max_records", options.max_records)("max_conversations", options.max_conversations).take()).take();
 }
 
-json segment_json(const DecodedPacket& packet, const flow::SegmentInfo& info) {
-    json analysis_names = json::array();
-    for (std::size_t i = 0; i < analysis::k_segment_flag_count; ++i) {
-        if ((info.analysis.flags & (analysis::SegmentFlags{1} << i)) != 0) {
-            analysis_names.push_back(std::string(analysis::k_segment_flag_names[i]));
-        }
-    }
+void append_segment_record(std::string& out, const DecodedPacket& packet, const flow::SegmentInfo& info) {
+    // Members in name order, as the nlohmann object (a std::map) that wrote these before printed them.
     const TcpHeader& tcp = packet.tcp;
-    json options = json::object();
-    if (tcp.options.has_mss) options["mss"] = tcp.options.mss;
-    if (tcp.options.has_window_scale) options["window_scale"] = tcp.options.window_scale;
-    if (tcp.options.sack_permitted) options["sack_permitted"] = true;
-    if (tcp.options.has_timestamps) options["timestamps"] = json::array({tcp.options.ts_val, tcp.options.ts_ecr});
-    if (tcp.options.sack_count > 0) {
-        json blocks = json::array();
-        for (std::size_t i = 0; i < tcp.options.sack_count; ++i) {
-            blocks.push_back(json::array({tcp.options.sack[i].left, tcp.options.sack[i].right}));
-        }
-        options["sack"] = blocks;
+    const analysis::SegmentAnalysis& analysis = info.analysis;
+    JsonWriter w(out);
+    w.begin_object();
+    w.member("ack", tcp.ack);
+    if (analysis.ack_rtt_ns >= 0) write_duration(w, "ack_rtt_s", analysis.ack_rtt_ns);
+    w.key("analysis");
+    w.begin_array();
+    for (std::size_t i = 0; i < analysis::k_segment_flag_count; ++i) {
+        if ((analysis.flags & (analysis::SegmentFlags{1} << i)) != 0) w.value(analysis::k_segment_flag_names[i]);
     }
-    if (tcp.options.other_count > 0) {
-        json other = json::array();
-        for (std::size_t i = 0; i < tcp.options.other_count && i < TcpOptions::k_max_other; ++i) {
-            other.push_back(JsonObject()("kind", tcp.options.other[i].kind)("length", tcp.options.other[i].length).take());
-        }
-        options["other"] = other;
-    }
-    if (tcp.options.malformed) options["malformed"] = true;
+    w.end_array();
+    if (analysis.has_bytes_in_flight) w.member("bytes_in_flight", analysis.bytes_in_flight);
     static constexpr const char* k_checksum[] = {"unverified", "ok", "bad"};
-    json result{{"frame", packet.frame},
-                {"time", epoch_seconds(packet.ts_ns)},
-                {"time_ns", packet.ts_ns},
-                {"stream", info.stream},
-                {"side", role_name(info.side)},
-                {"src", format_address(packet.src)},
-                {"sport", tcp.src_port},
-                {"dst", format_address(packet.dst)},
-                {"dport", tcp.dst_port},
-                {"flags", format_flags(tcp.flags)},
-                {"seq", tcp.seq},
-                {"ack", tcp.ack},
-                {"rel_seq", info.analysis.rel_seq},
-                {"rel_ack", info.analysis.rel_ack},
-                {"len", packet.payload_len},
-                {"window", tcp.window},
-                {"options", options},
-                {"checksum", k_checksum[static_cast<std::size_t>(packet.tcp_checksum)]},
-                {"analysis", analysis_names},
-                {"state_after", json::array({std::string(flow::state_name(info.state_after[0])),
-                                             std::string(flow::state_name(info.state_after[1]))})}};
-    if (info.analysis.dup_ack_num > 0) result["dup_ack_num"] = info.analysis.dup_ack_num;
-    if (info.analysis.ack_rtt_ns >= 0) result["ack_rtt_s"] = static_cast<double>(info.analysis.ack_rtt_ns) / 1e9;
-    if (info.analysis.has_bytes_in_flight) result["bytes_in_flight"] = info.analysis.bytes_in_flight;
-    if (packet.truncated_at != Layer::none) result["truncated"] = true;
-    return result;
+    w.member("checksum", k_checksum[static_cast<std::size_t>(packet.tcp_checksum)]);
+    w.member("dport", tcp.dst_port);
+    write_address_member(w, "dst", packet.dst);
+    if (analysis.dup_ack_num > 0) w.member("dup_ack_num", analysis.dup_ack_num);
+    char flags[k_flags_text_max];
+    w.member("flags", std::string_view(flags, static_cast<std::size_t>(write_flags(flags, tcp.flags) - flags)));
+    w.member("frame", packet.frame);
+    w.member("len", packet.payload_len);
+    write_segment_options(w, tcp.options);
+    w.member("rel_ack", analysis.rel_ack);
+    w.member("rel_seq", analysis.rel_seq);
+    w.member("seq", tcp.seq);
+    w.member("side", role_name(info.side));
+    w.member("sport", tcp.src_port);
+    write_address_member(w, "src", packet.src);
+    w.key("state_after");
+    w.begin_array();
+    w.value(flow::state_name(info.state_after[0]));
+    w.value(flow::state_name(info.state_after[1]));
+    w.end_array();
+    w.member("stream", info.stream);
+    write_epoch(w, "time", packet.ts_ns);
+    w.member("time_ns", packet.ts_ns);
+    if (packet.truncated_at != Layer::none) w.member("truncated", true);
+    w.member("window", tcp.window);
+    w.end_object();
 }
 
 }  // namespace tcpvet::report

@@ -2,7 +2,9 @@
 #include "tcpvet/report/text_report.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
+#include <string_view>
 
 #include "tcpvet/capture/packet_source.hpp"
 #include "tcpvet/report/format.hpp"
@@ -18,6 +20,60 @@ constexpr const char* k_reset = "\x1b[0m";
 
 std::string paint(const std::string& text, const char* code, const TextStyle& style) {
     return style.color ? std::string(code) + text + k_reset : text;
+}
+
+void append_painted(std::string& out, std::string_view text, const char* code, const TextStyle& style) {
+    if (style.color) out += code;
+    out += text;
+    if (style.color) out += k_reset;
+}
+
+void append_number(std::string& out, std::uint64_t value) {
+    char text[24];
+    out.append(text, std::to_chars(text, text + sizeof(text), value).ptr);
+}
+
+// As format_endpoint: "192.0.2.1:80", "[2001:db8::1]:80".
+void append_endpoint(std::string& out, const IpAddress& address, std::uint16_t port) {
+    char text[k_address_text_max];
+    const char* end = write_address(text, address);
+    if (address.family == 6) out += '[';
+    out.append(text, static_cast<std::size_t>(end - text));
+    out += address.family == 6 ? "]:" : ":";
+    append_number(out, port);
+}
+
+// " <mss=1460 ws=7 sack_perm>": the options as sent, nothing when there are none.
+void append_options(std::string& out, const TcpOptions& options) {
+    bool first = true;
+    const auto item = [&](std::string_view name) {
+        out += first ? " <" : " ";
+        out += name;
+        first = false;
+    };
+    if (options.has_mss) {
+        item("mss=");
+        append_number(out, options.mss);
+    }
+    if (options.has_window_scale) {
+        item("ws=");
+        append_number(out, options.window_scale);
+    }
+    if (options.sack_permitted) item("sack_perm");
+    if (options.has_timestamps) {
+        item("ts=");
+        append_number(out, options.ts_val);
+        out += '/';
+        append_number(out, options.ts_ecr);
+    }
+    for (std::size_t i = 0; i < options.sack_count; ++i) {
+        item("sack=");
+        append_number(out, options.sack[i].left);
+        out += '-';
+        append_number(out, options.sack[i].right);
+    }
+    if (options.malformed) item("options-malformed");
+    if (!first) out += '>';
 }
 
 std::string pad_right(const std::string& text, std::size_t width) {
@@ -170,37 +226,48 @@ std::string render_verdict_counts(const VerdictCounts& counts, const TextStyle& 
     return out;
 }
 
-std::string render_packet_line(const DecodedPacket& packet, const flow::SegmentInfo& info, std::int64_t first_ts_ns,
-                               const TextStyle& style) {
+void append_packet_line(std::string& out, const DecodedPacket& packet, const flow::SegmentInfo& info,
+                        std::int64_t first_ts_ns, const TextStyle& style) {
     char head[96];
-    std::snprintf(head, sizeof(head), "%6llu %11.6f %4u ", static_cast<unsigned long long>(packet.frame),
-                  static_cast<double>(packet.ts_ns - first_ts_ns) / 1e9, info.stream);
+    const int head_length =
+        std::snprintf(head, sizeof(head), "%6llu %11.6f %4u ", static_cast<unsigned long long>(packet.frame),
+                      static_cast<double>(packet.ts_ns - first_ts_ns) / 1e9, info.stream);
+    out.append(head, static_cast<std::size_t>(std::clamp(head_length, 0, static_cast<int>(sizeof(head)) - 1)));
     const TcpHeader& tcp = packet.tcp;
-    std::string line = head;
-    line += format_endpoint({packet.src, tcp.src_port}) + " > " + format_endpoint({packet.dst, tcp.dst_port});
-    line += " [" + paint(format_flags(tcp.flags), tcp.has(tcp_flag::rst) ? k_red : (tcp.has(tcp_flag::syn) || tcp.has(tcp_flag::fin)) ? k_yellow : k_green, style) + "]";
-    line += " seq=" + std::to_string(info.analysis.rel_seq);
-    if (tcp.has(tcp_flag::ack)) line += " ack=" + std::to_string(info.analysis.rel_ack);
-    line += " len=" + std::to_string(packet.payload_len) + " win=" + std::to_string(tcp.window);
-    line += " (raw seq=" + std::to_string(tcp.seq) + " ack=" + std::to_string(tcp.ack) + ")";
-    const TcpOptions& o = tcp.options;
-    std::string options;
-    if (o.has_mss) options += " mss=" + std::to_string(o.mss);
-    if (o.has_window_scale) options += " ws=" + std::to_string(o.window_scale);
-    if (o.sack_permitted) options += " sack_perm";
-    if (o.has_timestamps) options += " ts=" + std::to_string(o.ts_val) + "/" + std::to_string(o.ts_ecr);
-    for (std::size_t i = 0; i < o.sack_count; ++i) {
-        options += " sack=" + std::to_string(o.sack[i].left) + "-" + std::to_string(o.sack[i].right);
+    append_endpoint(out, packet.src, tcp.src_port);
+    out += " > ";
+    append_endpoint(out, packet.dst, tcp.dst_port);
+    out += " [";
+    char flags[k_flags_text_max];
+    append_painted(out, std::string_view(flags, static_cast<std::size_t>(write_flags(flags, tcp.flags) - flags)),
+                   tcp.has(tcp_flag::rst) ? k_red : (tcp.has(tcp_flag::syn) || tcp.has(tcp_flag::fin)) ? k_yellow : k_green,
+                   style);
+    out += "] seq=";
+    append_number(out, info.analysis.rel_seq);
+    if (tcp.has(tcp_flag::ack)) {
+        out += " ack=";
+        append_number(out, info.analysis.rel_ack);
     }
-    if (o.malformed) options += " options-malformed";
-    if (!options.empty()) line += " <" + options.substr(1) + ">";
+    out += " len=";
+    append_number(out, packet.payload_len);
+    out += " win=";
+    append_number(out, tcp.window);
+    out += " (raw seq=";
+    append_number(out, tcp.seq);
+    out += " ack=";
+    append_number(out, tcp.ack);
+    out += ')';
+    append_options(out, tcp.options);
     for (std::size_t i = 0; i < analysis::k_segment_flag_count; ++i) {
-        if ((info.analysis.flags & (analysis::SegmentFlags{1} << i)) != 0) {
-            line.append(" ").append(paint(std::string("[").append(analysis::k_segment_flag_names[i]).append("]"), k_red, style));
-        }
+        if ((info.analysis.flags & (analysis::SegmentFlags{1} << i)) == 0) continue;
+        out += ' ';
+        if (style.color) out += k_red;
+        out += '[';
+        out += analysis::k_segment_flag_names[i];
+        out += ']';
+        if (style.color) out += k_reset;
     }
-    if (packet.tcp_checksum == ChecksumResult::bad) line += " [bad checksum]";
-    return line;
+    if (packet.tcp_checksum == ChecksumResult::bad) out += " [bad checksum]";
 }
 
 }  // namespace tcpvet::report

@@ -1,5 +1,6 @@
 // The ladder view: arrows, relative/absolute numbers, --explain sentences and the collector's stream filter.
 #include "tcpvet/report/ladder.hpp"
+#include "test_decode_support.hpp"
 
 #include <doctest/doctest.h>
 
@@ -21,15 +22,7 @@ constexpr std::uint16_t k_ack = tcp_flag::ack;
 constexpr std::uint16_t k_psh_ack = tcp_flag::psh | tcp_flag::ack;
 constexpr std::uint16_t k_fin_ack = tcp_flag::fin | tcp_flag::ack;
 
-tcpvet::IpAddress ipv4(std::uint8_t a, std::uint8_t b, std::uint8_t c, std::uint8_t d) {
-    tcpvet::IpAddress address;
-    address.family = 4;
-    address.bytes[0] = a;
-    address.bytes[1] = b;
-    address.bytes[2] = c;
-    address.bytes[3] = d;
-    return address;
-}
+using tcpvet::test_support::ipv4;
 
 tcpvet::flow::Conversation textbook_conversation() {
     tcpvet::flow::Conversation conversation;

@@ -1,6 +1,7 @@
 // Small text formatters shared by every reporter (addresses, times, flags, durations).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -11,6 +12,10 @@ namespace tcpvet::report {
 
 // "192.0.2.1" or "2001:db8::1".
 [[nodiscard]] std::string format_address(const IpAddress& address);
+// The same text written at `out`, which has k_address_text_max bytes (INET6_ADDRSTRLEN); returns
+// the end. For records written per segment, with no string made.
+inline constexpr std::size_t k_address_text_max = 46;
+char* write_address(char* out, const IpAddress& address) noexcept;
 // "192.0.2.1:80" or "[2001:db8::1]:80".
 [[nodiscard]] std::string format_endpoint(const flow::Endpoint& endpoint);
 // RFC 3339 UTC with nanoseconds: "2026-01-01T00:00:00.123456789Z".
@@ -23,6 +28,9 @@ namespace tcpvet::report {
 [[nodiscard]] std::string format_duration(std::int64_t duration_ns);
 // "SYN,ACK" (tcp_flag bits in wire order, CWR..FIN plus AE).
 [[nodiscard]] std::string format_flags(std::uint16_t flags);
+// The same text written at `out`, which has k_flags_text_max bytes; returns the end.
+inline constexpr std::size_t k_flags_text_max = 40;
+char* write_flags(char* out, std::uint16_t flags) noexcept;
 // "1.5 KiB"-style byte counts.
 [[nodiscard]] std::string format_bytes(std::uint64_t bytes);
 

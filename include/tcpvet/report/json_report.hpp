@@ -23,8 +23,9 @@ inline constexpr const char* k_schema_version = "1.0";
 [[nodiscard]] nlohmann::json conversation_json(const flow::Conversation& conversation);
 [[nodiscard]] nlohmann::json capture_json(const capture::CaptureStats& stats);
 [[nodiscard]] nlohmann::json tracker_json(const flow::TrackerStats& stats, const flow::TrackerOptions& options);
-// One TCP segment, as `tcpvet packets --format ndjson` prints it.
-[[nodiscard]] nlohmann::json segment_json(const DecodedPacket& packet, const flow::SegmentInfo& info);
+// Appends one TCP segment as a compact JSON object, as `tcpvet packets --format ndjson` prints it.
+// Written per segment, so nothing is allocated once `out` has grown.
+void append_segment_record(std::string& out, const DecodedPacket& packet, const flow::SegmentInfo& info);
 // "frame 3: seq 8000, expected 8001 (the SYN consumed 8000)" style evidence line.
 [[nodiscard]] std::string finding_text(const flow::Conversation& conversation, const flow::Finding& finding);
 

@@ -20,8 +20,10 @@ struct TextStyle {
 [[nodiscard]] std::string render_tracker_summary(const PipelineResult& result, std::uint64_t half_open_unlisted);
 [[nodiscard]] std::string render_conversation_table(const std::vector<ConversationRow>& rows, const TextStyle& style);
 [[nodiscard]] std::string render_verdict_counts(const VerdictCounts& counts, const TextStyle& style);
-// One `tcpvet packets` line: frame, time, stream, endpoints, flags, seq/ack (raw and relative), len, win, options, analysis.
-[[nodiscard]] std::string render_packet_line(const DecodedPacket& packet, const flow::SegmentInfo& info,
-                                             std::int64_t first_ts_ns, const TextStyle& style);
+// Appends one `tcpvet packets` line (no newline): frame, time, stream, endpoints, flags, seq/ack
+// (relative and raw), len, win, options, analysis. Written per segment, so nothing is allocated
+// once `out` has grown.
+void append_packet_line(std::string& out, const DecodedPacket& packet, const flow::SegmentInfo& info,
+                        std::int64_t first_ts_ns, const TextStyle& style);
 
 }  // namespace tcpvet::report
