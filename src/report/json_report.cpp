@@ -396,7 +396,7 @@ void write_conversation(JsonWriter& w, const flow::Conversation& c, std::string_
 
 std::string conversation_record(const flow::Conversation& conversation, std::string_view record_type) {
     std::string text;
-    text.reserve(4096);
+    text.reserve(8192);  // a record is ~4.4 KB
     JsonWriter writer(text);
     write_conversation(writer, conversation, record_type);
     return text;

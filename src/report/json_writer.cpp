@@ -1,108 +1,92 @@
 // Streaming JSON: separators tracked per nesting level; strings escaped per RFC 8259 §7.
 #include "tcpvet/report/json_writer.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <cstring>
 
 namespace tcpvet::report {
 
-bool JsonWriter::needs_comma() noexcept {
-    if (m_after_key) {
-        m_after_key = false;
-        return false;
-    }
-    if (m_depth == 0) return false;
-    const bool comma = m_has_items[m_depth - 1];
-    m_has_items[m_depth - 1] = true;
-    return comma;
-}
-
-void JsonWriter::separate() {
-    if (needs_comma()) m_out.push_back(',');
+void JsonWriter::grow(std::size_t bytes) {
+    // Room comes in steps of at least k_room_step bytes: resize() zero-fills what it adds, so a
+    // step must not be much more than the next few tokens need (a segment record is ~400 bytes
+    // and its string is reused), nor so small that the resizes add up. Past the capacity, the
+    // string doubles.
+    constexpr std::size_t k_room_step = 1024;
+    const std::size_t wanted = m_length + std::max(bytes, k_room_step);
+    m_out.resize(wanted <= m_out.capacity() ? wanted : std::max(m_out.capacity() * 2, wanted));
 }
 
 void JsonWriter::open(char bracket) {
-    separate();
-    m_out.push_back(bracket);
+    char* p = room(1);
+    if (needs_comma()) *p++ = ',';
+    *p++ = bracket;
     if (m_depth < k_max_depth) m_has_items[m_depth] = false;
     ++m_depth;
+    end_at(p);
 }
 
 void JsonWriter::close(char bracket) {
+    char* p = room(1);
     if (m_depth > 0) --m_depth;
-    m_out.push_back(bracket);
-}
-
-// Member names are tcpvet's own snake_case identifiers: nothing to escape.
-void JsonWriter::key(std::string_view name) {
-    // One append of `,"name":` (a record writes a hundred keys): every append checks capacity.
-    constexpr std::size_t k_short = 48;
-    if (name.size() > k_short) {
-        separate();
-        m_out.push_back('"');
-        m_out.append(name);
-        m_out.append("\":", 2);
-    } else {
-        char text[k_short + 4];
-        char* end = text;
-        if (needs_comma()) *end++ = ',';
-        *end++ = '"';
-        std::memcpy(end, name.data(), name.size());
-        end += name.size();
-        *end++ = '"';
-        *end++ = ':';
-        m_out.append(text, static_cast<std::size_t>(end - text));
-    }
-    m_after_key = true;
+    *p++ = bracket;
+    end_at(p);
 }
 
 void JsonWriter::value(std::string_view text) {
-    separate();
     static constexpr char k_hex[] = "0123456789abcdef";
-    m_out.push_back('"');
+    char* p = room(text.size() * 6 + 2);  // every byte escaped as \u00XX at worst, and the quotes
+    if (needs_comma()) *p++ = ',';
+    *p++ = '"';
     std::size_t run = 0;  // start of the pending run of characters that need no escape
+    const auto flush_run = [&](std::size_t end) {
+        std::memcpy(p, text.data() + run, end - run);
+        p += end - run;
+    };
     for (std::size_t i = 0; i < text.size(); ++i) {
         const auto byte = static_cast<unsigned char>(text[i]);
         if (byte >= 0x20 && byte != '"' && byte != '\\') continue;  // UTF-8 passes through
-        m_out.append(text.data() + run, i - run);
+        flush_run(i);
         run = i + 1;
+        *p++ = '\\';
         switch (byte) {
-        case '"': m_out.append("\\\"", 2); break;
-        case '\\': m_out.append("\\\\", 2); break;
-        case '\n': m_out.append("\\n", 2); break;
-        case '\r': m_out.append("\\r", 2); break;
-        case '\t': m_out.append("\\t", 2); break;
+        case '"': *p++ = '"'; break;
+        case '\\': *p++ = '\\'; break;
+        case '\n': *p++ = 'n'; break;
+        case '\r': *p++ = 'r'; break;
+        case '\t': *p++ = 't'; break;
         default:
-            m_out.append("\\u00", 4);
-            m_out.push_back(k_hex[byte >> 4U]);
-            m_out.push_back(k_hex[byte & 0xFU]);
+            std::memcpy(p, "u00", 3);
+            p += 3;
+            *p++ = k_hex[byte >> 4U];
+            *p++ = k_hex[byte & 0xFU];
         }
     }
-    m_out.append(text.data() + run, text.size() - run);
-    m_out.push_back('"');
+    flush_run(text.size());
+    *p++ = '"';
+    end_at(p);
 }
 
 void JsonWriter::value(bool flag) {
-    const bool comma = needs_comma();
-    const std::string_view text = flag ? std::string_view(",true") : std::string_view(",false");
-    m_out.append(comma ? text : text.substr(1));
+    char* p = room(5);
+    if (needs_comma()) *p++ = ',';
+    const std::string_view text = flag ? std::string_view("true") : std::string_view("false");
+    std::memcpy(p, text.data(), text.size());
+    end_at(p + text.size());
 }
 
 void JsonWriter::value(std::uint64_t number) {
-    char text[24];
-    char* first = text;
-    if (needs_comma()) *first++ = ',';
-    const auto result = std::to_chars(first, text + sizeof(text), number);
-    m_out.append(text, result.ptr);
+    constexpr std::size_t k_digits = 20;
+    char* p = room(k_digits);
+    if (needs_comma()) *p++ = ',';
+    end_at(std::to_chars(p, p + k_digits, number).ptr);
 }
 
 void JsonWriter::value(std::int64_t number) {
-    char text[24];
-    char* first = text;
-    if (needs_comma()) *first++ = ',';
-    const auto result = std::to_chars(first, text + sizeof(text), number);
-    m_out.append(text, result.ptr);
+    constexpr std::size_t k_digits = 20;  // with the sign
+    char* p = room(k_digits);
+    if (needs_comma()) *p++ = ',';
+    end_at(std::to_chars(p, p + k_digits, number).ptr);
 }
 
 void JsonWriter::value(double number) {
@@ -110,20 +94,24 @@ void JsonWriter::value(double number) {
         null();  // JSON has no NaN or infinity
         return;
     }
-    char text[40];
-    char* first = text;
-    if (needs_comma()) *first++ = ',';
-    const auto result = std::to_chars(first, text + sizeof(text), number);  // shortest round-trip form
-    m_out.append(text, result.ptr);
+    constexpr std::size_t k_longest = 32;  // "-2.2250738585072014e-308" is 24
+    char* p = room(k_longest);
+    if (needs_comma()) *p++ = ',';
+    end_at(std::to_chars(p, p + k_longest, number).ptr);  // shortest round-trip form
 }
 
 void JsonWriter::number(std::string_view text) {
-    separate();
-    m_out.append(text);
+    char* p = room(text.size());
+    if (needs_comma()) *p++ = ',';
+    std::memcpy(p, text.data(), text.size());
+    end_at(p + text.size());
 }
 
 void JsonWriter::null() {
-    m_out.append(needs_comma() ? std::string_view(",null") : std::string_view("null"));
+    char* p = room(4);
+    if (needs_comma()) *p++ = ',';
+    std::memcpy(p, "null", 4);
+    end_at(p + 4);
 }
 
 }  // namespace tcpvet::report

@@ -8,6 +8,14 @@
 
 using tcpvet::report::JsonWriter;
 
+namespace {
+std::string key_name(int i) {
+    std::string name = "k";
+    name += std::to_string(i);
+    return name;
+}
+}  // namespace
+
 TEST_SUITE("json_writer") {
     TEST_CASE("nested objects and arrays with separators") {
         std::string out;
@@ -109,5 +117,44 @@ TEST_SUITE("json_writer") {
         w.null();
         w.value(std::uint64_t{3});
         CHECK(out == "truenull3");
+    }
+    TEST_CASE("the string holds exactly the text at the top level, however often it grew") {
+        std::string out = "[";  // appended to, not replaced
+        std::string expected = "[";
+        {
+            JsonWriter w(out);
+            w.begin_object();
+            CHECK(out.size() >= 2);  // room may follow while inside a value
+            for (int i = 0; i < 3000; ++i) {  // ~60 KB: grows past any first capacity
+                w.member(key_name(i), std::uint64_t{1234567890});
+            }
+            w.end_object();
+            CHECK(out.size() == out.find_last_of('}') + 1);  // cut at the end of the value
+        }
+        expected += "{";
+        for (int i = 0; i < 3000; ++i) expected.append(i == 0 ? "\"" : ",\"").append(key_name(i)).append("\":1234567890");
+        expected += "}";
+        CHECK(out == expected);
+        // Reused for another record: the second is appended right after the first.
+        {
+            JsonWriter w(out);
+            w.begin_array();
+            w.value("x");
+            w.end_array();
+        }
+        CHECK(out == expected + "[\"x\"]");
+    }
+
+    TEST_CASE("a writer that stops inside a value leaves the text it wrote, and no room after it") {
+        std::string out;
+        {
+            JsonWriter w(out);
+            w.begin_object();
+            w.member("a", true);
+            w.key("b");
+            w.begin_array();
+            w.value(std::int64_t{-7});
+        }
+        CHECK(out == R"({"a":true,"b":[-7)");
     }
 }

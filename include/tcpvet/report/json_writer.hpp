@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -11,15 +12,35 @@ namespace tcpvet::report {
 // Appends compact JSON to a string, in member order, with no intermediate tree. nlohmann_json
 // builds the documents and parses; per-record output goes through this because a DOM costs
 // ~10x (a tree of map nodes per record, then a second pass to serialise it).
+//
+// Tokens are written through a pointer into room reserved at the end of the string (its size
+// grown ahead of the text), not appended one by one: a conversation record has ~450 tokens, and
+// each append checks capacity and calls memcpy. The string holds exactly the text written
+// whenever the writer is back at the top level (after a whole value) and once it is destroyed.
 class JsonWriter {
 public:
-    explicit JsonWriter(std::string& out) : m_out(out) {}
+    explicit JsonWriter(std::string& out) : m_out(out), m_length(out.size()) {}
+    JsonWriter(const JsonWriter&) = delete;
+    JsonWriter& operator=(const JsonWriter&) = delete;
+    ~JsonWriter() { m_out.resize(m_length); }
 
     void begin_object() { open('{'); }
     void end_object() { close('}'); }
     void begin_array() { open('['); }
     void end_array() { close(']'); }
-    void key(std::string_view name);
+    // Member names are tcpvet's own snake_case identifiers: nothing to escape. Inline, so that a
+    // literal's length is known where it is copied.
+    void key(std::string_view name) {
+        char* p = room(name.size() + 4);
+        if (needs_comma()) *p++ = ',';
+        *p++ = '"';
+        std::memcpy(p, name.data(), name.size());
+        p += name.size();
+        *p++ = '"';
+        *p++ = ':';
+        m_length = static_cast<std::size_t>(p - m_out.data());
+        m_after_key = true;
+    }
 
     void value(std::string_view text);
     void value(const char* text) { value(std::string_view(text)); }
@@ -46,14 +67,35 @@ public:
     }
 
 private:
+    // Where the next `bytes` may be written, a separator besides; the caller then calls end_at().
+    char* room(std::size_t bytes) {
+        if (m_out.size() - m_length < bytes + 1) grow(bytes + 1);
+        return m_out.data() + m_length;
+    }
+    // The text now ends at `end`; back at the top level, the string is cut to it.
+    void end_at(const char* end) {
+        m_length = static_cast<std::size_t>(end - m_out.data());
+        if (m_depth == 0) m_out.resize(m_length);
+    }
+    void grow(std::size_t bytes);
     // Whether the next item needs a comma before it, and records that the level now has one.
-    bool needs_comma() noexcept;
-    void separate();
+    bool needs_comma() noexcept {
+        if (m_after_key) {
+            m_after_key = false;
+            return false;
+        }
+        if (m_depth == 0 || m_depth > k_max_depth) return false;  // deeper levels: see open()
+        const bool comma = m_has_items[m_depth - 1];
+        m_has_items[m_depth - 1] = true;
+        return comma;
+    }
     void open(char bracket);
     void close(char bracket);
 
+    // tcpvet's records nest 5 deep; past this depth separators are not tracked (never reached).
     static constexpr std::size_t k_max_depth = 32;
     std::string& m_out;
+    std::size_t m_length;  // of the text in m_out; the rest of m_out is room
     std::array<bool, k_max_depth> m_has_items{};
     std::size_t m_depth = 0;
     bool m_after_key = false;
