@@ -2,6 +2,7 @@
 #include "tcpvet/anomaly/scan.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <tuple>
 
 #include "tcpvet/report/format.hpp"
@@ -63,9 +64,7 @@ void ScanDetector::count(Table& table, const Pending& attempt, std::uint64_t key
         table.details[counts->detail].targets = std::move(targets);
         counts->counting = true;
     }
-    if (counts->attempts < Anomaly::k_max_stream_sample) {
-        table.details[counts->detail].sample[static_cast<std::size_t>(counts->attempts)] = attempt.stream;
-    }
+    if (counts->attempts < Anomaly::k_max_stream_sample) table.samples.push_back({counts->detail, attempt.stream});
     ++counts->attempts;
     if (attempt.refused) ++counts->refused;
     counts->first_ns = std::min(counts->first_ns, attempt.first_ns);
@@ -93,13 +92,23 @@ void ScanDetector::raise_table(Table& table, AnomalyKind kind, double threshold)
         const Counts* counts;
         const Detail* detail;
         std::uint64_t targets;
+        std::vector<std::uint32_t> streams;
     };
     std::vector<Found> found;
     table.counts.for_each([&](std::uint64_t /*key*/, const Counts& counts) {
         const Detail& detail = table.details[counts.detail];
         const std::uint64_t targets = counts.counting ? detail.targets->count() : 1;  // a key has an attempt
-        if (static_cast<double>(targets) >= threshold) found.push_back(Found{&counts, &detail, targets});
+        if (static_cast<double>(targets) >= threshold) found.push_back(Found{&counts, &detail, targets, {}});
     });
+    if (!found.empty()) {
+        // Each raised key's sample, from the log: by Detail index to its place in `found`.
+        constexpr std::uint32_t k_not_raised = UINT32_MAX;
+        std::vector<std::uint32_t> raised(table.details.size(), k_not_raised);
+        for (std::size_t i = 0; i < found.size(); ++i) raised[found[i].counts->detail] = static_cast<std::uint32_t>(i);
+        for (const SampleEntry& entry : table.samples) {
+            if (raised[entry.detail] != k_not_raised) found[raised[entry.detail]].streams.push_back(entry.stream);
+        }
+    }
     // Ties in time and attempts keep the order the keys were first seen in, not the table's.
     std::sort(found.begin(), found.end(), [](const Found& a, const Found& b) {
         if (a.counts->first_ns != b.counts->first_ns) return a.counts->first_ns < b.counts->first_ns;
@@ -107,7 +116,7 @@ void ScanDetector::raise_table(Table& table, AnomalyKind kind, double threshold)
         return a.counts->detail < b.counts->detail;
     });
     const bool ports = kind == AnomalyKind::port_scan;
-    for (const Found& item : found) {
+    for (Found& item : found) {
         const Counts& probe = *item.counts;
         const Detail& detail = *item.detail;
         const std::uint64_t targets = item.targets;
@@ -119,9 +128,7 @@ void ScanDetector::raise_table(Table& table, AnomalyKind kind, double threshold)
         anomaly.endpoints.push_back(detail.source);
         if (ports) anomaly.endpoints.push_back(detail.target);
         anomaly.stream_count = probe.attempts;
-        anomaly.streams.assign(detail.sample.begin(),
-                               detail.sample.begin() + static_cast<std::ptrdiff_t>(std::min<std::uint64_t>(
-                                                           probe.attempts, Anomaly::k_max_stream_sample)));
+        anomaly.streams = std::move(item.streams);
         anomaly.add(ports ? "distinct_ports" : "distinct_hosts", targets);
         anomaly.add_real(ports ? "distinct_ports_error" : "distinct_hosts_error",
                          (detail.targets ? detail.targets->standard_error() : 0.0));

@@ -214,6 +214,10 @@ TEST_CASE("host_scan: one port on many hosts, sources kept apart, earliest first
     CHECK(found[1].endpoints.at(0).addr == v4(k_second));
     CHECK(figure(found[1], "distinct_hosts") == 30);
     CHECK(figure(found[1], "unanswered") == 30);
+    // Each one's first ten streams, though the three sources' attempts interleave (streams
+    // 3(h-1), 3(h-1)+1, 3(h-1)+2 for host h up to 29), all ending at the end of the capture.
+    CHECK(found[0].streams == std::vector<std::uint32_t>{0, 3, 6, 9, 12, 15, 18, 21, 24, 27});
+    CHECK(found[1].streams == std::vector<std::uint32_t>{1, 4, 7, 10, 13, 16, 19, 22, 25, 28});
 }
 
 TEST_CASE("scans: pairs first seen after the key cap are not tracked") {
