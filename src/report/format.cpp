@@ -13,9 +13,20 @@ namespace tcpvet::report {
 
 static_assert(k_address_text_max >= INET6_ADDRSTRLEN);
 
+// IPv4 by hand: glibc's inet_ntop formats it with sprintf, a tenth of the time a `packets`
+// record takes. IPv6 keeps inet_ntop for RFC 5952's zero compression.
 char* write_address(char* out, const IpAddress& address) noexcept {
-    const int family = address.family == 6 ? AF_INET6 : AF_INET;
-    if (inet_ntop(family, address.bytes.data(), out, k_address_text_max) == nullptr) *out = '\0';
+    if (address.family != 6) {
+        for (std::size_t i = 0; i < 4; ++i) {
+            if (i != 0) *out++ = '.';
+            const unsigned octet = address.bytes[i];
+            if (octet >= 100) *out++ = static_cast<char>('0' + octet / 100);
+            if (octet >= 10) *out++ = static_cast<char>('0' + octet / 10 % 10);
+            *out++ = static_cast<char>('0' + octet % 10);
+        }
+        return out;
+    }
+    if (inet_ntop(AF_INET6, address.bytes.data(), out, k_address_text_max) == nullptr) *out = '\0';
     return out + std::strlen(out);
 }
 
