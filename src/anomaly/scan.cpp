@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <tuple>
 
 #include "tcpvet/report/format.hpp"
@@ -102,7 +103,7 @@ void ScanDetector::raise_table(Table& table, AnomalyKind kind, double threshold)
     });
     if (!found.empty()) {
         // Each raised key's sample, from the log: by Detail index to its place in `found`.
-        constexpr std::uint32_t k_not_raised = UINT32_MAX;
+        constexpr std::uint32_t k_not_raised = std::numeric_limits<std::uint32_t>::max();
         std::vector<std::uint32_t> raised(table.details.size(), k_not_raised);
         for (std::size_t i = 0; i < found.size(); ++i) raised[found[i].counts->detail] = static_cast<std::uint32_t>(i);
         for (const SampleEntry& entry : table.samples) {

@@ -1,8 +1,6 @@
 // Shared text formatters. Used only when rendering finished results, never per packet in analysis.
 #include "tcpvet/report/format.hpp"
 
-#include "tcpvet/report/seconds_text.hpp"
-
 #include <arpa/inet.h>
 
 #include <cstdio>
@@ -12,6 +10,8 @@
 namespace tcpvet::report {
 
 static_assert(k_address_text_max >= INET6_ADDRSTRLEN);
+
+constexpr std::int64_t k_ns_per_second = 1'000'000'000;
 
 // IPv4 by hand: glibc's inet_ntop formats it with sprintf, a tenth of the time a `packets`
 // record takes. IPv6 keeps inet_ntop for RFC 5952's zero compression.
@@ -40,8 +40,70 @@ std::string format_endpoint(const flow::Endpoint& endpoint) {
     return format_address(endpoint.addr) + ":" + std::to_string(endpoint.port);
 }
 
+namespace {
+
+// Days since 1970-01-01 to a proleptic Gregorian date (H. Hinnant, "chrono-Compatible Low-Level
+// Date Algorithms", civil_from_days).
+void civil_from_days(std::int64_t days, std::int64_t& year, unsigned& month, unsigned& day) noexcept {
+    days += 719468;
+    const std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+    const auto day_of_era = static_cast<unsigned>(days - era * 146097);
+    const unsigned year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
+    const unsigned day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    const unsigned shifted_month = (5 * day_of_year + 2) / 153;
+    day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
+    month = shifted_month < 10 ? shifted_month + 3 : shifted_month - 9;
+    year = static_cast<std::int64_t>(year_of_era) + era * 400 + (month <= 2 ? 1 : 0);
+}
+
+char* put_digits(char* out, std::uint64_t value, int width) noexcept {
+    for (int i = width - 1; i >= 0; --i) {
+        out[i] = static_cast<char>('0' + value % 10);
+        value /= 10;
+    }
+    return out + width;
+}
+
+}  // namespace
+
+char* write_rfc3339(char* first, std::int64_t ts_ns) noexcept {
+    std::int64_t seconds = ts_ns / k_ns_per_second;
+    std::int64_t nanos = ts_ns % k_ns_per_second;
+    if (nanos < 0) {
+        nanos += k_ns_per_second;
+        --seconds;
+    }
+    // int64 nanoseconds span 1677 to 2262: the year always has four digits.
+    constexpr std::int64_t k_seconds_per_day = 86400;
+    std::int64_t days = seconds / k_seconds_per_day;
+    std::int64_t of_day = seconds % k_seconds_per_day;
+    if (of_day < 0) {
+        of_day += k_seconds_per_day;
+        --days;
+    }
+    std::int64_t year = 0;
+    unsigned month = 0;
+    unsigned day = 0;
+    civil_from_days(days, year, month, day);
+    char* out = put_digits(first, static_cast<std::uint64_t>(year), 4);
+    *out++ = '-';
+    out = put_digits(out, month, 2);
+    *out++ = '-';
+    out = put_digits(out, day, 2);
+    *out++ = 'T';
+    out = put_digits(out, static_cast<std::uint64_t>(of_day / 3600), 2);
+    *out++ = ':';
+    out = put_digits(out, static_cast<std::uint64_t>(of_day / 60 % 60), 2);
+    *out++ = ':';
+    out = put_digits(out, static_cast<std::uint64_t>(of_day % 60), 2);
+    *out++ = '.';
+    out = put_digits(out, static_cast<std::uint64_t>(nanos), 9);
+    *out++ = 'Z';
+    return out;
+}
+
 std::string format_rfc3339(std::int64_t ts_ns) {
-    char text[k_seconds_text_max];
+    char text[k_rfc3339_text_max];
     return std::string(text, write_rfc3339(text, ts_ns));
 }
 

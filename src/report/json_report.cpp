@@ -29,23 +29,18 @@ private:
 
 const char* role_name(unsigned side) noexcept { return side == 0 ? "originator" : "responder"; }
 
-
-
-
-
-
 // The same numbers as std::to_chars writes for the doubles (static_cast<double>(ns) / 1e9 and
 // epoch_seconds), without its general algorithm: a record has dozens of them.
 void write_duration(JsonWriter& w, std::string_view name, std::int64_t ns) {
     char text[k_seconds_text_max];
     w.key(name);
-    w.number(std::string_view(text, static_cast<std::size_t>(write_duration_seconds(text, ns) - text)));
+    w.number(written(text, write_duration_seconds(text, ns)));
 }
 
 void write_epoch(JsonWriter& w, std::string_view name, std::int64_t ts_ns) {
     char text[k_seconds_text_max];
     w.key(name);
-    w.number(std::string_view(text, static_cast<std::size_t>(write_epoch_seconds(text, ts_ns) - text)));
+    w.number(written(text, write_epoch_seconds(text, ts_ns)));
 }
 
 void write_time(JsonWriter& w, std::string_view name, std::int64_t ts_ns) {
@@ -53,14 +48,14 @@ void write_time(JsonWriter& w, std::string_view name, std::int64_t ts_ns) {
     w.begin_object();
     write_epoch(w, "epoch", ts_ns);
     w.member("epoch_ns", ts_ns);
-    char text[k_seconds_text_max];
-    w.member("rfc3339", std::string_view(text, static_cast<std::size_t>(write_rfc3339(text, ts_ns) - text)));
+    char stamp[k_rfc3339_text_max];
+    w.member("rfc3339", written(stamp, write_rfc3339(stamp, ts_ns)));
     w.end_object();
 }
 
 void write_address_member(JsonWriter& w, std::string_view name, const IpAddress& address) {
     char text[k_address_text_max];
-    w.member(name, std::string_view(text, static_cast<std::size_t>(write_address(text, address) - text)));
+    w.member(name, written(text, write_address(text, address)));
 }
 
 // A segment's options as sent, in name order; only those present.
@@ -465,7 +460,7 @@ void append_segment_record(std::string& out, const DecodedPacket& packet, const 
     write_address_member(w, "dst", packet.dst);
     if (analysis.dup_ack_num > 0) w.member("dup_ack_num", analysis.dup_ack_num);
     char flags[k_flags_text_max];
-    w.member("flags", std::string_view(flags, static_cast<std::size_t>(write_flags(flags, tcp.flags) - flags)));
+    w.member("flags", written(flags, write_flags(flags, tcp.flags)));
     w.member("frame", packet.frame);
     w.member("len", packet.payload_len);
     write_segment_options(w, tcp.options);

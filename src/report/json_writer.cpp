@@ -2,6 +2,7 @@
 #include "tcpvet/report/json_writer.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <charconv>
 #include <cmath>
 
@@ -18,6 +19,7 @@ void JsonWriter::grow(std::size_t bytes) {
 }
 
 void JsonWriter::open(char bracket) {
+    assert(m_depth < k_max_depth);
     char* p = room(1);
     if (needs_comma()) *p++ = ',';
     *p++ = bracket;

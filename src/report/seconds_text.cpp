@@ -10,10 +10,6 @@
 namespace tcpvet::report {
 namespace {
 
-constexpr std::int64_t k_ns_per_s = 1'000'000'000;
-// Below 2^23 s the spacing of doubles is under 1 ns (2^-30 s at most), so no decimal other than
-// ns / 10^9 itself lies within half a spacing of it; 2^22 s keeps a margin.
-constexpr std::int64_t k_exact_duration_ns = (std::int64_t{1} << 22) * k_ns_per_s;
 // Epoch doubles searched in 64-bit integers: [1, 2^33) s, to 2242 (see write_shortest_above_one).
 constexpr double k_epoch_search_end = 8589934592.0;
 
@@ -111,32 +107,10 @@ char* write_shortest_above_one(char* out, double seconds) noexcept {
     return write_general(out, seconds);
 }
 
-// Days since 1970-01-01 to a proleptic Gregorian date (H. Hinnant, "chrono-Compatible Low-Level
-// Date Algorithms", civil_from_days).
-void civil_from_days(std::int64_t days, std::int64_t& year, unsigned& month, unsigned& day) noexcept {
-    days += 719468;
-    const std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-    const auto day_of_era = static_cast<unsigned>(days - era * 146097);
-    const unsigned year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
-    const unsigned day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    const unsigned shifted_month = (5 * day_of_year + 2) / 153;
-    day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
-    month = shifted_month < 10 ? shifted_month + 3 : shifted_month - 9;
-    year = static_cast<std::int64_t>(year_of_era) + era * 400 + (month <= 2 ? 1 : 0);
-}
-
-char* put_digits(char* out, std::uint64_t value, int width) noexcept {
-    for (int i = width - 1; i >= 0; --i) {
-        out[i] = static_cast<char>('0' + value % 10);
-        value /= 10;
-    }
-    return out + width;
-}
-
 }  // namespace
 
 char* write_duration_seconds(char* first, std::int64_t ns) noexcept {
-    if (ns <= -k_exact_duration_ns || ns >= k_exact_duration_ns) {
+    if (ns <= -k_exact_duration_limit_ns || ns >= k_exact_duration_limit_ns) {
         return write_general(first, static_cast<double>(ns) / 1e9);
     }
     if (ns == 0) {
@@ -151,42 +125,6 @@ char* write_epoch_seconds(char* first, std::int64_t ts_ns) noexcept {
     const double seconds = epoch_seconds(ts_ns);
     if (seconds >= 1.0 && seconds < k_epoch_search_end) return write_shortest_above_one(first, seconds);
     return write_general(first, seconds);
-}
-
-char* write_rfc3339(char* first, std::int64_t ts_ns) noexcept {
-    std::int64_t seconds = ts_ns / k_ns_per_s;
-    std::int64_t nanos = ts_ns % k_ns_per_s;
-    if (nanos < 0) {
-        nanos += k_ns_per_s;
-        --seconds;
-    }
-    // int64 nanoseconds span 1677 to 2262: the year always has four digits.
-    constexpr std::int64_t k_seconds_per_day = 86400;
-    std::int64_t days = seconds / k_seconds_per_day;
-    std::int64_t of_day = seconds % k_seconds_per_day;
-    if (of_day < 0) {
-        of_day += k_seconds_per_day;
-        --days;
-    }
-    std::int64_t year = 0;
-    unsigned month = 0;
-    unsigned day = 0;
-    civil_from_days(days, year, month, day);
-    char* out = put_digits(first, static_cast<std::uint64_t>(year), 4);
-    *out++ = '-';
-    out = put_digits(out, month, 2);
-    *out++ = '-';
-    out = put_digits(out, day, 2);
-    *out++ = 'T';
-    out = put_digits(out, static_cast<std::uint64_t>(of_day / 3600), 2);
-    *out++ = ':';
-    out = put_digits(out, static_cast<std::uint64_t>(of_day / 60 % 60), 2);
-    *out++ = ':';
-    out = put_digits(out, static_cast<std::uint64_t>(of_day % 60), 2);
-    *out++ = '.';
-    out = put_digits(out, static_cast<std::uint64_t>(nanos), 9);
-    *out++ = 'Z';
-    return out;
 }
 
 }  // namespace tcpvet::report

@@ -2,6 +2,7 @@
 #include "tcpvet/report/text_report.hpp"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cstdio>
 #include <string_view>
@@ -18,14 +19,27 @@ constexpr const char* k_green = "\x1b[32m";
 constexpr const char* k_yellow = "\x1b[33m";
 constexpr const char* k_reset = "\x1b[0m";
 
-std::string paint(const std::string& text, const char* code, const TextStyle& style) {
-    return style.color ? std::string(code) + text + k_reset : text;
-}
 
 void append_painted(std::string& out, std::string_view text, const char* code, const TextStyle& style) {
     if (style.color) out += code;
     out += text;
     if (style.color) out += k_reset;
+}
+
+std::string paint(std::string_view text, const char* code, const TextStyle& style) {
+    std::string out;
+    append_painted(out, text, code, style);
+    return out;
+}
+
+// "[retransmission]", made once per name.
+std::string_view bracketed_flag_name(std::size_t flag) {
+    static const auto names = [] {
+        std::array<std::string, analysis::k_segment_flag_count> all;
+        for (std::size_t i = 0; i < all.size(); ++i) all[i].append("[").append(analysis::k_segment_flag_names[i]).append("]");
+        return all;
+    }();
+    return names[flag];
 }
 
 void append_number(std::string& out, std::uint64_t value) {
@@ -239,7 +253,7 @@ void append_packet_line(std::string& out, const DecodedPacket& packet, const flo
     append_endpoint(out, packet.dst, tcp.dst_port);
     out += " [";
     char flags[k_flags_text_max];
-    append_painted(out, std::string_view(flags, static_cast<std::size_t>(write_flags(flags, tcp.flags) - flags)),
+    append_painted(out, written(flags, write_flags(flags, tcp.flags)),
                    tcp.has(tcp_flag::rst) ? k_red : (tcp.has(tcp_flag::syn) || tcp.has(tcp_flag::fin)) ? k_yellow : k_green,
                    style);
     out += "] seq=";
@@ -261,11 +275,7 @@ void append_packet_line(std::string& out, const DecodedPacket& packet, const flo
     for (std::size_t i = 0; i < analysis::k_segment_flag_count; ++i) {
         if ((info.analysis.flags & (analysis::SegmentFlags{1} << i)) == 0) continue;
         out += ' ';
-        if (style.color) out += k_red;
-        out += '[';
-        out += analysis::k_segment_flag_names[i];
-        out += ']';
-        if (style.color) out += k_reset;
+        append_painted(out, bracketed_flag_name(i), k_red, style);
     }
     if (packet.tcp_checksum == ChecksumResult::bad) out += " [bad checksum]";
 }

@@ -230,6 +230,13 @@ def accounting(report_path, facts, label):
     return lines, verdict
 
 
+TSHARK_SEGMENT_FIELDS = [arg for field in (
+    "frame.number", "frame.time_epoch", "tcp.stream", "ip.src", "tcp.srcport", "ip.dst", "tcp.dstport",
+    "tcp.flags.str", "tcp.seq", "tcp.ack", "tcp.seq_raw", "tcp.ack_raw", "tcp.len", "tcp.window_size_value",
+    "tcp.options", "tcp.checksum.status", "tcp.analysis.flags", "tcp.analysis.bytes_in_flight",
+    "tcp.analysis.ack_rtt", "tcp.analysis.duplicate_ack_num") for arg in ("-e", field)]
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--loop", required=True)
@@ -259,10 +266,16 @@ def main():
                       lambda f, d: tcpvet_base + [f, *json_args, "--threads", str(a.threads)], None))
     else:
         tools.append(("tcpvet", lambda f, d: tcpvet_base + [f, *json_args], None))
+    # Per-segment output, the other side of the scripting interface: a record for every segment.
+    tools.append(("tcpvet packets --format ndjson (a record per segment)",
+                  lambda f, d: [a.tcpvet, "packets", f, "--format", "ndjson", "-o", "/dev/null", "-q"], None))
     skipped = []
     if a.tshark:
         if shutil.which("tshark"):
             tools.append(("tshark -z conv,tcp (TCP analysis on)", lambda f, d: ["tshark", "-r", f, "-q", "-z", "conv,tcp"], None))
+            # tshark's cheapest per-segment output, the same facts as a tcpvet segment record.
+            tools.append(("tshark -T fields, a line per segment (TCP analysis on)",
+                          lambda f, d: ["tshark", "-r", f, "-T", "fields", *TSHARK_SEGMENT_FIELDS], None))
         else:
             skipped.append("tshark (not installed)")
     else:

@@ -1,7 +1,6 @@
 // Scans: one source whose connection attempts fail (REJ / S0) on many ports of a host or many hosts of a port.
 #pragma once
 
-#include <array>
 #include <memory>
 #include <vector>
 
@@ -49,7 +48,8 @@ private:
     // One of a key's first min(attempts, 10) streams, the report's sample. They go to one log,
     // appended in the order counted, rather than into each key's Detail: a flood counts millions
     // of attempts across 65,536 keys, and a write into the key's Detail was a cache miss each time
-    // (~0.1 s of a 2M-SYN flood). At most 10 per key, so the log is bounded with the table.
+    // (~0.1 s of a 2M-SYN flood). At most 10 per key, so the log is bounded with the table:
+    // 655,360 entries (5 MiB; up to twice that while the vector doubles).
     struct SampleEntry {
         std::uint32_t detail = 0;
         std::uint32_t stream = 0;

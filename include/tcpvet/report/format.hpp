@@ -4,11 +4,17 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "tcpvet/flow/flow_key.hpp"
 #include "tcpvet/packet.hpp"
 
 namespace tcpvet::report {
+
+// The text a write_* function below put at `first`, given the end it returned.
+[[nodiscard]] inline std::string_view written(const char* first, const char* end) noexcept {
+    return {first, static_cast<std::size_t>(end - first)};
+}
 
 // "192.0.2.1" or "2001:db8::1".
 [[nodiscard]] std::string format_address(const IpAddress& address);
@@ -20,6 +26,10 @@ char* write_address(char* out, const IpAddress& address) noexcept;
 [[nodiscard]] std::string format_endpoint(const flow::Endpoint& endpoint);
 // RFC 3339 UTC with nanoseconds: "2026-01-01T00:00:00.123456789Z".
 [[nodiscard]] std::string format_rfc3339(std::int64_t ts_ns);
+// The same text written at `out`, which has k_rfc3339_text_max bytes; returns the end. Integer
+// arithmetic only (no gmtime, no printf): JSON records write two or more per conversation.
+inline constexpr std::size_t k_rfc3339_text_max = 32;  // int64 nanoseconds: years 1677-2262, 30 characters
+char* write_rfc3339(char* out, std::int64_t ts_ns) noexcept;
 // Epoch seconds as a JSON-friendly double (microsecond-exact for current dates).
 [[nodiscard]] double epoch_seconds(std::int64_t ts_ns) noexcept;
 // "0.001234" seconds with 6 decimals.

@@ -42,6 +42,7 @@ public:
         m_after_key = true;
     }
 
+    // Text given to value() and number() must not lie in the output string: room() may move it.
     void value(std::string_view text);
     void value(const char* text) { value(std::string_view(text)); }
     void value(bool flag);
@@ -84,7 +85,7 @@ private:
             m_after_key = false;
             return false;
         }
-        if (m_depth == 0 || m_depth > k_max_depth) return false;  // deeper levels: see open()
+        if (m_depth == 0 || m_depth > k_max_depth) return false;
         const bool comma = m_has_items[m_depth - 1];
         m_has_items[m_depth - 1] = true;
         return comma;
@@ -92,7 +93,7 @@ private:
     void open(char bracket);
     void close(char bracket);
 
-    // tcpvet's records nest 5 deep; past this depth separators are not tracked (never reached).
+    // tcpvet's records nest 5 deep; open() asserts this bound, past which separators are not tracked.
     static constexpr std::size_t k_max_depth = 32;
     std::string& m_out;
     std::size_t m_length;  // of the text in m_out; the rest of m_out is room
