@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -15,6 +16,7 @@
 #include <iostream>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "tcpvet/capture/progress.hpp"
@@ -92,11 +94,12 @@ void write_json_tail(std::ostream& out, const Options& options, const PipelineRe
 
 
 // Prints each TCP segment as it is tracked: a text line, or one JSON object per line. Lines are
-// gathered in one buffer and written in blocks, so a segment costs no allocation and no stream call.
+// gathered in one buffer and written in blocks, so a segment costs no allocation and no stream
+// call; on a terminal each line is written as it is made, as a line-buffered stdout would.
 class SegmentPrinter : public flow::TrackerObserver {
 public:
-    SegmentPrinter(std::ostream& out, OutputFormat format, report::TextStyle style)
-        : m_out(out), m_format(format), m_style(style) {
+    SegmentPrinter(std::ostream& out, OutputFormat format, report::TextStyle style, bool line_by_line)
+        : m_out(out), m_format(format), m_style(style), m_line_by_line(line_by_line) {
         m_buffer.reserve(k_flush_bytes + 4096);
     }
     SegmentPrinter(const SegmentPrinter&) = delete;
@@ -115,7 +118,12 @@ public:
         }
         if (m_format != OutputFormat::json) m_buffer.push_back('\n');
         ++m_count;
-        if (m_buffer.size() >= k_flush_bytes) flush();
+        if (m_line_by_line) {
+            flush();
+            m_out.flush();
+        } else if (m_buffer.size() >= k_flush_bytes) {
+            flush();
+        }
     }
     bool wants_half_open_conversation() override { return false; }
     void flush() {
@@ -128,6 +136,7 @@ private:
     std::ostream& m_out;
     OutputFormat m_format;
     report::TextStyle m_style;
+    bool m_line_by_line;
     std::string m_buffer;
     std::int64_t m_first_ts = flow::k_no_time;
     std::uint64_t m_count = 0;
@@ -174,14 +183,36 @@ private:
     std::chrono::steady_clock::time_point m_drawn{};
 };
 
-// Live capture: SIGINT/SIGTERM stop the loop; the final report still prints.
+// Live capture, and a capture streamed on standard input: SIGINT/SIGTERM stop the loop and the
+// final report still prints. Once only: a second signal ends the process at once, for a pipe
+// whose writer never closes it.
 std::atomic<bool> g_stop{false};
 capture::PacketSource* g_live_source = nullptr;
 
-extern "C" void on_stop_signal(int /*signal*/) {
+extern "C" void on_stop_signal(int signal) {
+    std::signal(signal, SIG_DFL);
     g_stop.store(true);
     if (g_live_source != nullptr) g_live_source->interrupt();
 }
+
+// Installs on_stop_signal while a run lasts, even over a disposition inherited as ignored (a
+// script's background job ignores SIGINT): like tcpdump, so that `kill -INT` stops a capture.
+class StopSignals {
+public:
+    StopSignals() {
+        g_stop.store(false);
+        for (std::size_t i = 0; i < std::size(k_signals); ++i) m_before[i] = std::signal(k_signals[i], on_stop_signal);
+    }
+    StopSignals(const StopSignals&) = delete;
+    StopSignals& operator=(const StopSignals&) = delete;
+    ~StopSignals() {
+        for (std::size_t i = 0; i < std::size(k_signals); ++i) std::signal(k_signals[i], m_before[i]);
+    }
+
+private:
+    static constexpr int k_signals[] = {SIGINT, SIGTERM};
+    std::array<void (*)(int), std::size(k_signals)> m_before{};
+};
 
 }  // namespace
 
@@ -276,8 +307,14 @@ int run_packets(const Options& options) {
     if (options.format == OutputFormat::json) {
         output.stream() << "{\"schema_version\":\"" << report::k_schema_version << "\",\"segments\":[";
     }
-    SegmentPrinter printer(output.stream(), options.format, text_style(options, output));
-    const PipelineResult result = run_pipeline(source, pipeline_options(options), printer);
+    SegmentPrinter printer(output.stream(), options.format, text_style(options, output), output.is_tty());
+    // A capture streamed on standard input (tcpdump -U -w - | tcpvet packets -) is stopped with
+    // Ctrl-C, which reaches tcpdump too: its pipe then ends, and what was read is all printed.
+    const bool streamed = std::find(options.inputs.begin(), options.inputs.end(), "-") != options.inputs.end();
+    std::optional<StopSignals> signals;
+    if (streamed) signals.emplace();
+    const PipelineResult result = run_pipeline(source, pipeline_options(options), printer, nullptr, streamed ? &g_stop : nullptr);
+    signals.reset();
     printer.flush();
     if (options.format == OutputFormat::json) output.stream() << "]}\n";
     return finish_status(result, output);
@@ -364,9 +401,7 @@ int run_live(const Options& options) {
     for (const std::string& warning : source.warnings()) print_error("warning: " + warning);
 
     g_live_source = &source;
-    g_stop.store(false);
-    std::signal(SIGINT, on_stop_signal);
-    std::signal(SIGTERM, on_stop_signal);
+    std::optional<StopSignals> signals(std::in_place);
 
     // --duration: a watchdog interrupts the capture; it is released early when the capture ends.
     std::mutex mutex;
@@ -406,8 +441,7 @@ int run_live(const Options& options) {
     if (watchdog.joinable()) watchdog.join();
     source.close();
     g_live_source = nullptr;
-    std::signal(SIGINT, SIG_DFL);
-    std::signal(SIGTERM, SIG_DFL);
+    signals.reset();
 
     if (options.format == OutputFormat::text) {
         const report::TextStyle style = text_style(options, output);

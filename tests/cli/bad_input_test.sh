@@ -59,6 +59,20 @@ check "--fail-on warning on the sample (it has a close_wait warning): exit 2" '[
 check "--fail-on critical on the sample: exit 0" '[[ $? -eq 0 ]]'
 cat "$sample" | "$tcpvet" packets - --format ndjson >"$work/stdin.ndjson" 2>/dev/null
 check "stdin (-) reads the same frames as the file" '[[ $(wc -l <"$work/stdin.ndjson") -eq $("$tcpvet" packets "$sample" --format ndjson | wc -l) ]]'
+# A capture streamed on stdin and stopped by a signal (Ctrl-C sends SIGINT, which a script's
+# background job ignores, so SIGTERM here; both take the same path): the writer keeps the pipe open
+# 3 s, the signal comes after 1 s, and every segment read is still printed, with exit status 0.
+mkfifo "$work/stream"
+{ cat "$sample"; sleep 3; } >"$work/stream" &
+writer=$!
+"$tcpvet" packets - --format ndjson <"$work/stream" >"$work/stopped.ndjson" 2>/dev/null &
+reader=$!
+sleep 1
+kill -TERM "$reader"
+wait "$reader"
+rc=$?
+wait "$writer"
+check "stdin stopped by SIGTERM: exit 0 (got $rc) and every segment printed" '[[ $rc -eq 0 && $(wc -l <"$work/stopped.ndjson") -eq $(wc -l <"$work/stdin.ndjson") ]]'
 last_frame() { python3 -c 'import json,sys; print(json.loads(sys.stdin.readlines()[-1])["frame"])'; }
 one=$("$tcpvet" packets "$sample" --format ndjson | last_frame)
 two=$("$tcpvet" packets "$sample" "$sample" --format ndjson | last_frame)
