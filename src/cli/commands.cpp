@@ -2,6 +2,7 @@
 #include "tcpvet/cli/commands.hpp"
 
 #include <sys/ioctl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -184,15 +185,22 @@ private:
 };
 
 // Live capture, and a capture streamed on standard input: SIGINT/SIGTERM stop the loop and the
-// final report still prints. Once only: a second signal ends the process at once, for a pipe
-// whose writer never closes it.
+// final report still prints. Once only: a second signal (either) ends the process at once, for a
+// pipe whose writer never closes it.
 std::atomic<bool> g_stop{false};
-capture::PacketSource* g_live_source = nullptr;
+std::atomic<capture::PacketSource*> g_live_source{nullptr};  // the handler may run on the watchdog thread
+static_assert(std::atomic<bool>::is_always_lock_free && std::atomic<capture::PacketSource*>::is_always_lock_free,
+              "a signal handler may only touch lock-free atomics");
 
-extern "C" void on_stop_signal(int signal) {
-    std::signal(signal, SIG_DFL);
+extern "C" void on_stop_signal(int /*signal*/) {
+    // sigaction, not std::signal: C++ allows std::signal in a handler only for its own signal.
+    struct sigaction default_action {};
+    default_action.sa_handler = SIG_DFL;
+    sigemptyset(&default_action.sa_mask);
+    sigaction(SIGINT, &default_action, nullptr);
+    sigaction(SIGTERM, &default_action, nullptr);
     g_stop.store(true);
-    if (g_live_source != nullptr) g_live_source->interrupt();
+    if (capture::PacketSource* source = g_live_source.load(); source != nullptr) source->interrupt();
 }
 
 // Installs on_stop_signal while a run lasts, even over a disposition inherited as ignored (a
@@ -400,10 +408,18 @@ int run_live(const Options& options) {
     if (!open_source(source)) return k_exit_error;
     for (const std::string& warning : source.warnings()) print_error("warning: " + warning);
 
-    g_live_source = &source;
+    const report::CollectMode mode = options.format == OutputFormat::text ? report::CollectMode::rows
+                                                                           : report::CollectMode::ndjson;
+    report::ReportCollector collector(mode, &output.stream(), options.half_open_list_limit);
+    collector.set_flush_each(true);  // a script reading the stream sees each record as it ends
+    AnomalySession anomalies(options, options.format == OutputFormat::ndjson ? &output.stream() : nullptr);
+    if (!anomalies.ok()) return k_exit_error;
+
+    g_live_source.store(&source);
     std::optional<StopSignals> signals(std::in_place);
 
     // --duration: a watchdog interrupts the capture; it is released early when the capture ends.
+    // Started after the last early return: a joinable thread must not be destroyed.
     std::mutex mutex;
     std::condition_variable done_signal;
     bool done = false;
@@ -417,12 +433,6 @@ int run_live(const Options& options) {
         });
     }
 
-    const report::CollectMode mode = options.format == OutputFormat::text ? report::CollectMode::rows
-                                                                           : report::CollectMode::ndjson;
-    report::ReportCollector collector(mode, &output.stream(), options.half_open_list_limit);
-    collector.set_flush_each(true);  // a script reading the stream sees each record as it ends
-    AnomalySession anomalies(options, options.format == OutputFormat::ndjson ? &output.stream() : nullptr);
-    if (!anomalies.ok()) return k_exit_error;
     LiveStatusLine status(source, !options.quiet && capture::ProgressBar::stderr_is_terminal());
     flow::ObserverChain observers;
     observers.add(collector);
@@ -440,7 +450,7 @@ int run_live(const Options& options) {
     done_signal.notify_all();
     if (watchdog.joinable()) watchdog.join();
     source.close();
-    g_live_source = nullptr;
+    g_live_source.store(nullptr);
     signals.reset();
 
     if (options.format == OutputFormat::text) {

@@ -59,19 +59,28 @@ check "--fail-on warning on the sample (it has a close_wait warning): exit 2" '[
 check "--fail-on critical on the sample: exit 0" '[[ $? -eq 0 ]]'
 cat "$sample" | "$tcpvet" packets - --format ndjson >"$work/stdin.ndjson" 2>/dev/null
 check "stdin (-) reads the same frames as the file" '[[ $(wc -l <"$work/stdin.ndjson") -eq $("$tcpvet" packets "$sample" --format ndjson | wc -l) ]]'
-# A capture streamed on stdin and stopped by a signal (Ctrl-C sends SIGINT, which a script's
-# background job ignores, so SIGTERM here; both take the same path): the writer keeps the pipe open
-# 3 s, the signal comes after 1 s, and every segment read is still printed, with exit status 0.
+# A capture streamed on stdin and stopped by a signal, as `tcpdump -U -w - | tcpvet packets -` is
+# by Ctrl-C: tcpvet is told to stop, then the writer goes away (tcpdump gets the Ctrl-C too) and the
+# pipe ends. Every segment taken in is printed, exit status 0. SIGTERM rather than SIGINT, which a
+# script's background job inherits as ignored; both take the same path.
 mkfifo "$work/stream"
-{ cat "$sample"; sleep 3; } >"$work/stream" &
+{ cat "$sample"; exec sleep 60; } >"$work/stream" &
 writer=$!
 "$tcpvet" packets - --format ndjson <"$work/stream" >"$work/stopped.ndjson" 2>/dev/null &
 reader=$!
+trap 'kill "$writer" "$reader" 2>/dev/null; rm -rf "$work"' EXIT
+# Wait (at most 10 s) until tcpvet catches SIGTERM (bit 15 of SigCgt), then give it a second to
+# take in the sample's 64 segments.
+for _ in $(seq 100); do
+    caught=$(awk '/^SigCgt:/ {print $2}' "/proc/$reader/status" 2>/dev/null)
+    [[ -n "$caught" ]] && (( (16#$caught & 0x4000) != 0 )) && break
+    sleep 0.1
+done
 sleep 1
 kill -TERM "$reader"
+kill "$writer"
 wait "$reader"
 rc=$?
-wait "$writer"
 check "stdin stopped by SIGTERM: exit 0 (got $rc) and every segment printed" '[[ $rc -eq 0 && $(wc -l <"$work/stopped.ndjson") -eq $(wc -l <"$work/stdin.ndjson") ]]'
 last_frame() { python3 -c 'import json,sys; print(json.loads(sys.stdin.readlines()[-1])["frame"])'; }
 one=$("$tcpvet" packets "$sample" --format ndjson | last_frame)
