@@ -74,5 +74,11 @@ fi
 
 # 3) -c count and --list-interfaces.
 check "--list-interfaces names lo" '"$tcpvet" live --list-interfaces | grep -q "^lo"'
+
+# 4) A bad threshold with --duration: one clean error and exit 1 (it used to return past the
+# --duration watchdog's running thread: std::terminate, exit 134).
+"$tcpvet" live -i lo --duration 1 --threshold bogus=1 >/dev/null 2>"$work/bad.err"
+rc=$?
+check "live --duration with an unknown threshold: exit 1 (rc=$rc), one line" '[[ $rc -eq 1 && $(wc -l <"$work/bad.err") -eq 1 ]]'
 [[ $fail -eq 0 ]] && echo "1 passed, 0 failed" || echo "0 passed, 1 failed"
 exit $fail
