@@ -47,6 +47,32 @@ void append_number(std::string& out, std::uint64_t value) {
     out.append(text, std::to_chars(text, text + sizeof(text), value).ptr);
 }
 
+void append_right_aligned(std::string& out, std::string_view text, std::size_t width) {
+    if (text.size() < width) out.append(width - text.size(), ' ');
+    out += text;
+}
+
+// Seconds with six decimals, as printf's "%.6f" writes the double ns / 1e9, from the integer when
+// that is exact: below 2^22 s the double is within a quarter nanosecond of ns / 10^9, so both
+// round to the same microsecond unless ns lies exactly halfway (500 ns past a microsecond),
+// where printf's rounding of the binary value decides.
+char* write_microseconds(char* out, std::int64_t ns) {
+    constexpr std::int64_t k_exact_limit_ns = (std::int64_t{1} << 22) * 1'000'000'000;
+    if (ns < 0 || ns >= k_exact_limit_ns || ns % 1000 == 500) {
+        const int length = std::snprintf(out, 24, "%.6f", static_cast<double>(ns) / 1e9);
+        return out + std::clamp(length, 0, 23);
+    }
+    const std::int64_t micros = (ns + 500) / 1000;
+    out = std::to_chars(out, out + 12, micros / 1'000'000).ptr;
+    *out++ = '.';
+    std::int64_t fraction = micros % 1'000'000;
+    for (int i = 5; i >= 0; --i) {
+        out[i] = static_cast<char>('0' + fraction % 10);
+        fraction /= 10;
+    }
+    return out + 6;
+}
+
 // As format_endpoint: "192.0.2.1:80", "[2001:db8::1]:80".
 void append_endpoint(std::string& out, const IpAddress& address, std::uint16_t port) {
     char text[k_address_text_max];
@@ -242,11 +268,13 @@ std::string render_verdict_counts(const VerdictCounts& counts, const TextStyle& 
 
 void append_packet_line(std::string& out, const DecodedPacket& packet, const flow::SegmentInfo& info,
                         std::int64_t first_ts_ns, const TextStyle& style) {
-    char head[96];
-    const int head_length =
-        std::snprintf(head, sizeof(head), "%6llu %11.6f %4u ", static_cast<unsigned long long>(packet.frame),
-                      static_cast<double>(packet.ts_ns - first_ts_ns) / 1e9, info.stream);
-    out.append(head, static_cast<std::size_t>(std::clamp(head_length, 0, static_cast<int>(sizeof(head)) - 1)));
+    char number[24];
+    append_right_aligned(out, written(number, std::to_chars(number, number + sizeof(number), packet.frame).ptr), 6);
+    out += ' ';
+    append_right_aligned(out, written(number, write_microseconds(number, packet.ts_ns - first_ts_ns)), 11);
+    out += ' ';
+    append_right_aligned(out, written(number, std::to_chars(number, number + sizeof(number), info.stream).ptr), 4);
+    out += ' ';
     const TcpHeader& tcp = packet.tcp;
     append_endpoint(out, packet.src, tcp.src_port);
     out += " > ";

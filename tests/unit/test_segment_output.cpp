@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <nlohmann/json.hpp>
+#include <cstdio>
 #include <string>
 
 #include "tcpvet/flow/tracker.hpp"
@@ -119,5 +120,34 @@ TEST_SUITE("segment_output") {
         CHECK(out == "    47    0.000000    6 192.0.2.10:8000 > 198.51.100.7:51006 [\x1b[32mPSH,ACK\x1b[0m] seq=1 "
                      "ack=101 len=1000 win=502 (raw seq=75001 ack=70101) <ts=100/200 sack=10-20> "
                      "\x1b[31m[retransmission]\x1b[0m [bad checksum]");
+    }
+
+    TEST_CASE("a text line's head reads as printf(\"%6llu %11.6f %4u \") makes it, halfway microseconds included") {
+        DecodedPacket packet = retransmission();
+        SegmentInfo info = retransmission_info();
+        const auto head_by_printf = [](std::uint64_t frame, std::int64_t ns, std::uint32_t stream) {
+            char text[96];
+            const int length = std::snprintf(text, sizeof(text), "%6llu %11.6f %4u ", static_cast<unsigned long long>(frame),
+                                             static_cast<double>(ns) / 1e9, stream);
+            return std::string(text, static_cast<std::size_t>(length));
+        };
+        std::size_t mismatches = 0;
+        std::uint64_t state = 7;
+        for (int i = 0; i < 200'000; ++i) {
+            state = state * 6364136223846793005ULL + 1442695040888963407ULL;  // Knuth's MMIX LCG
+            const unsigned width = 1 + static_cast<unsigned>((state >> 58) % 62);  // every magnitude
+            std::int64_t ns = static_cast<std::int64_t>((state >> 1) >> (63 - width));
+            if (i % 4 == 1) ns = ns / 1000 * 1000 + 500;  // exactly halfway between microseconds
+            if (i % 4 == 2) ns = -ns;                     // a frame earlier than the first
+            packet.frame = state % 10'000'000'000ULL >> (state % 30);
+            info.stream = static_cast<std::uint32_t>(state >> 40) >> (state % 25);
+            std::string out;
+            tcpvet::report::append_packet_line(out, packet, info, packet.ts_ns - ns, tcpvet::report::TextStyle{});
+            const std::string expected = head_by_printf(packet.frame, ns, info.stream);
+            if (out.compare(0, expected.size(), expected) != 0 && mismatches++ < 5) {
+                MESSAGE("head mismatch at ns=" << ns << ": " << out.substr(0, expected.size()) << " vs " << expected);
+            }
+        }
+        CHECK(mismatches == 0);
     }
 }
