@@ -9,6 +9,7 @@
 
 #include "tcpvet/capture/packet_source.hpp"
 #include "tcpvet/report/format.hpp"
+#include "tcpvet/report/seconds_text.hpp"
 
 namespace tcpvet::report {
 namespace {
@@ -53,12 +54,11 @@ void append_right_aligned(std::string& out, std::string_view text, std::size_t w
 }
 
 // Seconds with six decimals, as printf's "%.6f" writes the double ns / 1e9, from the integer when
-// that is exact: below 2^22 s the double is within a quarter nanosecond of ns / 10^9, so both
-// round to the same microsecond unless ns lies exactly halfway (500 ns past a microsecond),
-// where printf's rounding of the binary value decides.
+// that is exact: below k_exact_duration_limit_ns the double is within a quarter nanosecond of
+// ns / 10^9, so both round to the same microsecond unless ns lies exactly halfway (500 ns past a
+// microsecond), where printf's rounding of the binary value decides.
 char* write_microseconds(char* out, std::int64_t ns) {
-    constexpr std::int64_t k_exact_limit_ns = (std::int64_t{1} << 22) * 1'000'000'000;
-    if (ns < 0 || ns >= k_exact_limit_ns || ns % 1000 == 500) {
+    if (ns < 0 || ns >= k_exact_duration_limit_ns || ns % 1000 == 500) {
         const int length = std::snprintf(out, 24, "%.6f", static_cast<double>(ns) / 1e9);
         return out + std::clamp(length, 0, 23);
     }
