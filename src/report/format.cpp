@@ -1,8 +1,11 @@
 // Shared text formatters. Used only when rendering finished results, never per packet in analysis.
 #include "tcpvet/report/format.hpp"
 
+#include "tcpvet/report/seconds_text.hpp"
+
 #include <arpa/inet.h>
 
+#include <charconv>
 #include <cstdio>
 #include <cstring>
 #include <string_view>
@@ -35,9 +38,18 @@ std::string format_address(const IpAddress& address) {
     return std::string(text, write_address(text, address));
 }
 
+char* write_endpoint(char* out, const flow::Endpoint& endpoint) noexcept {
+    const bool bracketed = endpoint.addr.family == 6;
+    if (bracketed) *out++ = '[';
+    out = write_address(out, endpoint.addr);
+    if (bracketed) *out++ = ']';
+    *out++ = ':';
+    return std::to_chars(out, out + 5, endpoint.port).ptr;
+}
+
 std::string format_endpoint(const flow::Endpoint& endpoint) {
-    if (endpoint.addr.family == 6) return std::string("[").append(format_address(endpoint.addr)).append("]:").append(std::to_string(endpoint.port));
-    return format_address(endpoint.addr) + ":" + std::to_string(endpoint.port);
+    char text[k_endpoint_text_max];
+    return std::string(text, write_endpoint(text, endpoint));
 }
 
 namespace {
@@ -112,9 +124,8 @@ double epoch_seconds(std::int64_t ts_ns) noexcept {
 }
 
 std::string format_seconds(std::int64_t duration_ns) {
-    char text[48];
-    std::snprintf(text, sizeof(text), "%.6f", static_cast<double>(duration_ns) / 1e9);
-    return text;
+    char text[k_seconds_text_max];
+    return std::string(text, write_fixed_seconds(text, duration_ns));
 }
 
 std::string format_duration(std::int64_t duration_ns) {

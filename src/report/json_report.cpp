@@ -178,7 +178,7 @@ void write_endpoint(JsonWriter& w, const flow::Conversation& conversation, unsig
     w.key(role_name(side));
     w.begin_object();
     w.member("role", role_name(side));
-    w.member("address", format_address(endpoint.endpoint.addr));
+    write_address_member(w, "address", endpoint.endpoint.addr);
     w.member("port", endpoint.endpoint.port);
     if (endpoint.isn_known) {
         w.member("isn", endpoint.isn);

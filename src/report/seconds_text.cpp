@@ -1,8 +1,10 @@
 // Shortest round-trip text of times in seconds, worked out in integers from what the double is.
 #include "tcpvet/report/seconds_text.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <charconv>
+#include <cstdio>
 #include <cstring>
 
 #include "tcpvet/report/format.hpp"
@@ -125,6 +127,25 @@ char* write_epoch_seconds(char* first, std::int64_t ts_ns) noexcept {
     const double seconds = epoch_seconds(ts_ns);
     if (seconds >= 1.0 && seconds < k_epoch_search_end) return write_shortest_above_one(first, seconds);
     return write_general(first, seconds);
+}
+
+// Below k_exact_duration_limit_ns the double is within a quarter nanosecond of ns / 10^9, so both
+// round to the same microsecond unless ns lies exactly halfway (500 ns past a microsecond), where
+// printf's rounding of the binary value decides.
+char* write_fixed_seconds(char* out, std::int64_t ns) noexcept {
+    if (ns < 0 || ns >= k_exact_duration_limit_ns || ns % 1000 == 500) {
+        const int length = std::snprintf(out, k_seconds_text_max, "%.6f", static_cast<double>(ns) / 1e9);
+        return out + std::clamp(length, 0, static_cast<int>(k_seconds_text_max) - 1);
+    }
+    const std::int64_t micros = (ns + 500) / 1000;
+    out = std::to_chars(out, out + 12, micros / 1'000'000).ptr;
+    *out++ = '.';
+    std::int64_t fraction = micros % 1'000'000;
+    for (int i = 5; i >= 0; --i) {
+        out[i] = static_cast<char>('0' + fraction % 10);
+        fraction /= 10;
+    }
+    return out + 6;
 }
 
 }  // namespace tcpvet::report

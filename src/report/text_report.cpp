@@ -20,7 +20,6 @@ constexpr const char* k_green = "\x1b[32m";
 constexpr const char* k_yellow = "\x1b[33m";
 constexpr const char* k_reset = "\x1b[0m";
 
-
 void append_painted(std::string& out, std::string_view text, const char* code, const TextStyle& style) {
     if (style.color) out += code;
     out += text;
@@ -53,34 +52,9 @@ void append_right_aligned(std::string& out, std::string_view text, std::size_t w
     out += text;
 }
 
-// Seconds with six decimals, as printf's "%.6f" writes the double ns / 1e9, from the integer when
-// that is exact: below k_exact_duration_limit_ns the double is within a quarter nanosecond of
-// ns / 10^9, so both round to the same microsecond unless ns lies exactly halfway (500 ns past a
-// microsecond), where printf's rounding of the binary value decides.
-char* write_microseconds(char* out, std::int64_t ns) {
-    if (ns < 0 || ns >= k_exact_duration_limit_ns || ns % 1000 == 500) {
-        const int length = std::snprintf(out, 24, "%.6f", static_cast<double>(ns) / 1e9);
-        return out + std::clamp(length, 0, 23);
-    }
-    const std::int64_t micros = (ns + 500) / 1000;
-    out = std::to_chars(out, out + 12, micros / 1'000'000).ptr;
-    *out++ = '.';
-    std::int64_t fraction = micros % 1'000'000;
-    for (int i = 5; i >= 0; --i) {
-        out[i] = static_cast<char>('0' + fraction % 10);
-        fraction /= 10;
-    }
-    return out + 6;
-}
-
-// As format_endpoint: "192.0.2.1:80", "[2001:db8::1]:80".
 void append_endpoint(std::string& out, const IpAddress& address, std::uint16_t port) {
-    char text[k_address_text_max];
-    const char* end = write_address(text, address);
-    if (address.family == 6) out += '[';
-    out.append(text, static_cast<std::size_t>(end - text));
-    out += address.family == 6 ? "]:" : ":";
-    append_number(out, port);
+    char text[k_endpoint_text_max];
+    out += written(text, write_endpoint(text, flow::Endpoint{address, port}));
 }
 
 // " <mss=1460 ws=7 sack_perm>": the options as sent, nothing when there are none.
@@ -271,7 +245,7 @@ void append_packet_line(std::string& out, const DecodedPacket& packet, const flo
     char number[24];
     append_right_aligned(out, written(number, std::to_chars(number, number + sizeof(number), packet.frame).ptr), 6);
     out += ' ';
-    append_right_aligned(out, written(number, write_microseconds(number, packet.ts_ns - first_ts_ns)), 11);
+    append_right_aligned(out, written(number, write_fixed_seconds(number, packet.ts_ns - first_ts_ns)), 11);
     out += ' ';
     append_right_aligned(out, written(number, std::to_chars(number, number + sizeof(number), info.stream).ptr), 4);
     out += ' ';

@@ -24,6 +24,9 @@ inline constexpr std::size_t k_address_text_max = 46;
 char* write_address(char* out, const IpAddress& address) noexcept;
 // "192.0.2.1:80" or "[2001:db8::1]:80".
 [[nodiscard]] std::string format_endpoint(const flow::Endpoint& endpoint);
+// The same text written at `out`, which has k_endpoint_text_max bytes; returns the end.
+inline constexpr std::size_t k_endpoint_text_max = k_address_text_max + 8;  // "[", "]:" and 5 digits
+char* write_endpoint(char* out, const flow::Endpoint& endpoint) noexcept;
 // RFC 3339 UTC with nanoseconds: "2026-01-01T00:00:00.123456789Z".
 [[nodiscard]] std::string format_rfc3339(std::int64_t ts_ns);
 // The same text written at `out`, which has k_rfc3339_text_max bytes; returns the end. Integer

@@ -38,7 +38,7 @@ public:
         p += name.size();
         *p++ = '"';
         *p++ = ':';
-        m_length = static_cast<std::size_t>(p - m_out.data());
+        end_at(p);
         m_after_key = true;
     }
 

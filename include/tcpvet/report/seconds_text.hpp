@@ -1,4 +1,4 @@
-// Times in seconds as JSON numbers, written straight into a char buffer.
+// Times in seconds as text (JSON numbers, six-decimal columns), written straight into a char buffer.
 #pragma once
 
 #include <cstddef>
@@ -23,5 +23,9 @@ char* write_duration_seconds(char* first, std::int64_t ns) noexcept;
 // The text std::to_chars writes for epoch_seconds(ts_ns) (report/format.hpp). Dates from 1970 to
 // 2242 take an exact integer search for the shortest decimal; others go to std::to_chars.
 char* write_epoch_seconds(char* first, std::int64_t ts_ns) noexcept;
+
+// What printf("%.6f", static_cast<double>(ns) / 1e9) writes ("0.001234"), from the integer
+// wherever that gives the same digits: a `packets` line and a ladder row each have one.
+char* write_fixed_seconds(char* first, std::int64_t ns) noexcept;
 
 }  // namespace tcpvet::report
