@@ -4,7 +4,7 @@
 #
 # usage: tests/bench/run_bench.sh [BUILD_DIR] [--packets N] [--threads N] [--runs N] [--seed N]
 #                                 [--out FILE] [--scratch DIR]
-#   BUILD_DIR   a configured and built tree (tcpvet, tcpvet_gen, pcap_loop); default ./build.
+#   BUILD_DIR   a configured and built tree (tcpvet, tcpvet_gen, pcap_loop, decode_loop); default ./build.
 #               Nothing is built here: `cmake --build BUILD_DIR --target bench` builds, then runs this.
 #   --packets N mixed: N frames (default 2,000,000, ~940 bytes each, ~23k connections).
 #               flood: N spoofed SYNs (default 2,000,000 from 1,000,000 spoofed (address, port)
@@ -65,12 +65,13 @@ find_bin() {
         return
     fi
     found="$(find "$build" -maxdepth 4 -type f -name "$name" -perm -u+x -print -quit 2>/dev/null)"
-    [[ -n "$found" ]] || die "no $name under $build (build the targets tcpvet, tcpvet_gen and pcap_loop)"
+    [[ -n "$found" ]] || die "no $name under $build (build the targets tcpvet, tcpvet_gen, pcap_loop and decode_loop)"
     echo "$found"
 }
 tcpvet="$(find_bin tcpvet tcpvet)"
 gen="$(find_bin tcpvet_gen tests/tcpvet_gen)"
 loop="$(find_bin pcap_loop tests/bench/pcap_loop)"
+decode_loop="$(find_bin decode_loop tests/bench/decode_loop)"
 
 # /usr/bin/time -v for peak RSS (the shell keyword and busybox time have no -v).
 timebin=/usr/bin/time
@@ -120,7 +121,7 @@ make_capture flood "$flood_count" "$flood"
 
 # Warm the page cache: every tool then reads from memory, as the loop reference does.
 echo "bench: warming the page cache" >&2
-cat "$mixed" "$flood" "$tcpvet" "$loop" >/dev/null
+cat "$mixed" "$flood" "$tcpvet" "$loop" "$decode_loop" >/dev/null
 
 version="$("$tcpvet" --version 2>/dev/null | head -n 1 | sed 's/^tcpvet //')"
 revision=""
@@ -138,7 +139,7 @@ peers_on=0
 [[ "${BENCH_PEERS:-0}" == 1 ]] && peers_on=1
 
 python3 "$here/bench.py" \
-    --loop "$loop" --tcpvet "$tcpvet" --threads "$tcpvet_threads" \
+    --loop "$loop" --decode-loop "$decode_loop" --tcpvet "$tcpvet" --threads "$tcpvet_threads" \
     --mixed "$mixed" --flood "$flood" --scratch "$scratch" \
     --runs "$runs" --timeout "$timeout_s" --timebin "$timebin" \
     --tshark "$tshark_on" --peers "$peers_on" \
