@@ -4,6 +4,7 @@
 #include <grp.h>
 #include <pcap/pcap.h>
 #include <pwd.h>
+#include <stdio_ext.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -184,6 +185,9 @@ bool PacketSource::Impl::open_input(std::size_t index) {
     }
     // A large buffer: the default 4 KiB costs a read() per few packets.
     if (regular && fp != stdin && !input.is_memory) std::setvbuf(fp, nullptr, _IOFBF, 1 << 18);
+    // Only the thread that reads packets ever touches a FILE we opened, so stdio need not lock it:
+    // libpcap calls fread twice a packet, and each call otherwise takes and releases the lock.
+    if (fp != stdin) ::__fsetlocking(fp, FSETLOCKING_BYCALLER);
     // Classic pcap records have a fixed header, so record offsets are counted rather than asked
     // for: an ftell() per packet is an lseek() system call.
     classic = false;
