@@ -2,7 +2,8 @@
 """Measure and tabulate tests/bench/run_bench.sh: wall time and peak RSS per tool and capture.
 
 run_bench.sh finds the binaries and writes the captures; this file times every tool over the
-same files (round-robin, so drift on a shared machine hits every tool alike), takes the median
+same files (round-robin, so drift on a shared machine hits every tool alike; tcpvet and the loops
+before the peers, whose freed gigabytes slow the next tool on a VM), takes the median
 of --runs runs, and prints one Markdown report: the table of ratios to the bare libpcap loop,
 tcpvet's own accounting for the flood, and the machine it ran on. Standard library only.
 """
@@ -296,26 +297,32 @@ def main():
             skipped.append("tcpflow (not installed)")
 
     results = {(t[0], k): Result() for t in tools for k in files}
-    for kind, path in files.items():
-        for rnd in range(1, a.runs + 1):
-            for name, make, needs_dir in tools:
-                res = results[(name, kind)]
-                if res.failure:
-                    continue  # a timeout or failure is not retried: it would only cost another timeout
-                outdir = tempfile.mkdtemp(prefix="bench-out-", dir=a.scratch) if needs_dir else None
-                cmd = make(path, os.path.join(outdir, "flows") if outdir else None)
-                log(f"{kind} run {rnd}/{a.runs}: {name}")
-                warm_page_cache(path)
-                wall, rss, failure = run_once(cmd, a.timebin, a.timeout)
-                if outdir:
-                    shutil.rmtree(outdir, ignore_errors=True)
-                if failure:
-                    res.failure = failure if failure != "timeout" else f"timeout (> {a.timeout:.0f} s)"
-                    continue
-                res.walls.append(wall)
-                if rss is not None:
-                    res.rss_kib = max(res.rss_kib or 0, rss)
-                log(f"  {wall:.3f} s" + (f", {rss / 1024:.1f} MiB" if rss else ""))
+    # Two round-robins: the loops and tcpvet on both captures first, then the peers. A peer that frees
+    # gigabytes (tshark: 3-4 GiB) leaves a VM slow to hand out fresh pages for a while (the host
+    # takes freed pages back), which would be charged to whichever tool ran next.
+    ours = [t for t in tools if t[0] == tools[0][0] or t[0].startswith("tcpvet")]
+    peers = [t for t in tools if t not in ours]
+    for group in (ours, peers):
+        for kind, path in files.items():
+            for rnd in range(1, a.runs + 1):
+                for name, make, needs_dir in group:
+                    res = results[(name, kind)]
+                    if res.failure:
+                        continue  # a timeout or failure is not retried: it would only cost another timeout
+                    outdir = tempfile.mkdtemp(prefix="bench-out-", dir=a.scratch) if needs_dir else None
+                    cmd = make(path, os.path.join(outdir, "flows") if outdir else None)
+                    log(f"{kind} run {rnd}/{a.runs}: {name}")
+                    warm_page_cache(path)
+                    wall, rss, failure = run_once(cmd, a.timebin, a.timeout)
+                    if outdir:
+                        shutil.rmtree(outdir, ignore_errors=True)
+                    if failure:
+                        res.failure = failure if failure != "timeout" else f"timeout (> {a.timeout:.0f} s)"
+                        continue
+                    res.walls.append(wall)
+                    if rss is not None:
+                        res.rss_kib = max(res.rss_kib or 0, rss)
+                    log(f"  {wall:.3f} s" + (f", {rss / 1024:.1f} MiB" if rss else ""))
 
     loop_name = tools[0][0]
     lines = ["# tcpvet benchmark", ""]
