@@ -3,9 +3,10 @@
 
 run_bench.sh finds the binaries and writes the captures; this file times every tool over the
 same files (round-robin, so drift on a shared machine hits every tool alike; tcpvet and the loops
-before the peers, whose freed gigabytes slow the next tool on a VM), takes the median
-of --runs runs, and prints one Markdown report: the table of ratios to the bare libpcap loop,
-tcpvet's own accounting for the flood, and the machine it ran on. Standard library only.
+before the peers, whose freed gigabytes slow the next tool on a VM, and the bare loop again among
+the peers, their reference), takes the median of --runs runs, and prints one Markdown report: the
+table of ratios to the bare libpcap loop, tcpvet's own accounting for the flood, and the machine
+it ran on. Standard library only.
 """
 import argparse
 import json
@@ -296,12 +297,16 @@ def main():
         else:
             skipped.append("tcpflow (not installed)")
 
-    results = {(t[0], k): Result() for t in tools for k in files}
     # Two round-robins: the loops and tcpvet on both captures first, then the peers. A peer that frees
     # gigabytes (tshark: 3-4 GiB) leaves a VM slow to hand out fresh pages for a while (the host
-    # takes freed pages back), which would be charged to whichever tool ran next.
+    # takes freed pages back), which would be charged to whichever tool ran next. The bare loop
+    # runs again among the peers, and their ratios divide by those runs, taken at their own time.
     ours = [t for t in tools if t[0] == tools[0][0] or t[0].startswith("tcpvet")]
     peers = [t for t in tools if t not in ours]
+    peer_loop_name = tools[0][0] + ", run among the peers"
+    if peers:
+        peers.insert(0, (peer_loop_name, tools[0][1], tools[0][2]))
+    results = {(t[0], k): Result() for t in ours + peers for k in files}
     for group in (ours, peers):
         for kind, path in files.items():
             for rnd in range(1, a.runs + 1):
@@ -339,10 +344,11 @@ def main():
         sizes.append(f"{kind}: {os.path.basename(path)} ({size / 1024 / 1024:.0f} MiB)")
     lines += ["Captures: " + "; ".join(sizes) + ".", ""]
     lines += ["| tool | mixed | flood | flood peak RSS |", "|---|---|---|---|"]
-    for name, _, _ in tools:
+    for name, _, _ in ours + peers:
+        ref = peer_loop_name if any(name == p[0] for p in peers) else loop_name
         m, f = results[(name, "mixed")], results[(name, "flood")]
-        lines.append(f"| {name} | {fmt_time(m, results[(loop_name, 'mixed')])} | "
-                     f"{fmt_time(f, results[(loop_name, 'flood')])} | {fmt_rss(f)} |")
+        lines.append(f"| {name} | {fmt_time(m, results[(ref, 'mixed')])} | "
+                     f"{fmt_time(f, results[(ref, 'flood')])} | {fmt_rss(f)} |")
     if skipped:
         lines += ["", "Not run: " + ", ".join(skipped) + "."]
 
