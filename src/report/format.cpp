@@ -68,15 +68,15 @@ void civil_from_days(std::int64_t days, std::int64_t& year, unsigned& month, uns
     year = static_cast<std::int64_t>(year_of_era) + era * 400 + (month <= 2 ? 1 : 0);
 }
 
-char* put_digits(char* out, std::uint64_t value, int width) noexcept {
+}  // namespace
+
+char* write_zero_padded(char* out, std::uint64_t value, int width) noexcept {
     for (int i = width - 1; i >= 0; --i) {
         out[i] = static_cast<char>('0' + value % 10);
         value /= 10;
     }
     return out + width;
 }
-
-}  // namespace
 
 char* write_rfc3339(char* first, std::int64_t ts_ns) noexcept {
     std::int64_t seconds = ts_ns / k_ns_per_second;
@@ -97,19 +97,19 @@ char* write_rfc3339(char* first, std::int64_t ts_ns) noexcept {
     unsigned month = 0;
     unsigned day = 0;
     civil_from_days(days, year, month, day);
-    char* out = put_digits(first, static_cast<std::uint64_t>(year), 4);
+    char* out = write_zero_padded(first, static_cast<std::uint64_t>(year), 4);
     *out++ = '-';
-    out = put_digits(out, month, 2);
+    out = write_zero_padded(out, month, 2);
     *out++ = '-';
-    out = put_digits(out, day, 2);
+    out = write_zero_padded(out, day, 2);
     *out++ = 'T';
-    out = put_digits(out, static_cast<std::uint64_t>(of_day / 3600), 2);
+    out = write_zero_padded(out, static_cast<std::uint64_t>(of_day / 3600), 2);
     *out++ = ':';
-    out = put_digits(out, static_cast<std::uint64_t>(of_day / 60 % 60), 2);
+    out = write_zero_padded(out, static_cast<std::uint64_t>(of_day / 60 % 60), 2);
     *out++ = ':';
-    out = put_digits(out, static_cast<std::uint64_t>(of_day % 60), 2);
+    out = write_zero_padded(out, static_cast<std::uint64_t>(of_day % 60), 2);
     *out++ = '.';
-    out = put_digits(out, static_cast<std::uint64_t>(nanos), 9);
+    out = write_zero_padded(out, static_cast<std::uint64_t>(nanos), 9);
     *out++ = 'Z';
     return out;
 }

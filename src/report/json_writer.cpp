@@ -20,8 +20,7 @@ void JsonWriter::grow(std::size_t bytes) {
 
 void JsonWriter::open(char bracket) {
     assert(m_depth < k_max_depth);
-    char* p = room(1);
-    if (needs_comma()) *p++ = ',';
+    char* p = start_item(1);
     *p++ = bracket;
     if (m_depth < k_max_depth) m_has_items[m_depth] = false;
     ++m_depth;
@@ -37,8 +36,7 @@ void JsonWriter::close(char bracket) {
 
 void JsonWriter::value(std::string_view text) {
     static constexpr char k_hex[] = "0123456789abcdef";
-    char* p = room(text.size() * 6 + 2);  // every byte escaped as \u00XX at worst, and the quotes
-    if (needs_comma()) *p++ = ',';
+    char* p = start_item(text.size() * 6 + 2);  // every byte escaped as \u00XX at worst, and the quotes
     *p++ = '"';
     std::size_t run = 0;  // start of the pending run of characters that need no escape
     const auto flush_run = [&](std::size_t end) {
@@ -70,8 +68,7 @@ void JsonWriter::value(std::string_view text) {
 }
 
 void JsonWriter::value(bool flag) {
-    char* p = room(5);
-    if (needs_comma()) *p++ = ',';
+    char* p = start_item(5);
     const std::string_view text = flag ? std::string_view("true") : std::string_view("false");
     std::memcpy(p, text.data(), text.size());
     end_at(p + text.size());
@@ -79,15 +76,13 @@ void JsonWriter::value(bool flag) {
 
 void JsonWriter::value(std::uint64_t number) {
     constexpr std::size_t k_digits = 20;
-    char* p = room(k_digits);
-    if (needs_comma()) *p++ = ',';
+    char* p = start_item(k_digits);
     end_at(std::to_chars(p, p + k_digits, number).ptr);
 }
 
 void JsonWriter::value(std::int64_t number) {
     constexpr std::size_t k_digits = 20;  // with the sign
-    char* p = room(k_digits);
-    if (needs_comma()) *p++ = ',';
+    char* p = start_item(k_digits);
     end_at(std::to_chars(p, p + k_digits, number).ptr);
 }
 
@@ -97,21 +92,18 @@ void JsonWriter::value(double number) {
         return;
     }
     constexpr std::size_t k_longest = 32;  // "-2.2250738585072014e-308" is 24
-    char* p = room(k_longest);
-    if (needs_comma()) *p++ = ',';
+    char* p = start_item(k_longest);
     end_at(std::to_chars(p, p + k_longest, number).ptr);  // shortest round-trip form
 }
 
 void JsonWriter::number(std::string_view text) {
-    char* p = room(text.size());
-    if (needs_comma()) *p++ = ',';
+    char* p = start_item(text.size());
     std::memcpy(p, text.data(), text.size());
     end_at(p + text.size());
 }
 
 void JsonWriter::null() {
-    char* p = room(4);
-    if (needs_comma()) *p++ = ',';
+    char* p = start_item(4);
     std::memcpy(p, "null", 4);
     end_at(p + 4);
 }

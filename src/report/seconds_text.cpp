@@ -140,12 +140,7 @@ char* write_fixed_seconds(char* out, std::int64_t ns) noexcept {
     const std::int64_t micros = (ns + 500) / 1000;
     out = std::to_chars(out, out + 12, micros / 1'000'000).ptr;
     *out++ = '.';
-    std::int64_t fraction = micros % 1'000'000;
-    for (int i = 5; i >= 0; --i) {
-        out[i] = static_cast<char>('0' + fraction % 10);
-        fraction /= 10;
-    }
-    return out + 6;
+    return write_zero_padded(out, static_cast<std::uint64_t>(micros % 1'000'000), 6);
 }
 
 }  // namespace tcpvet::report

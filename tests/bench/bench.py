@@ -301,9 +301,10 @@ def main():
     # gigabytes (tshark: 3-4 GiB) leaves a VM slow to hand out fresh pages for a while (the host
     # takes freed pages back), which would be charged to whichever tool ran next. The bare loop
     # runs again among the peers, and their ratios divide by those runs, taken at their own time.
-    ours = [t for t in tools if t[0] == tools[0][0] or t[0].startswith("tcpvet")]
+    loop_name = tools[0][0]
+    ours = [t for t in tools if t[0] == loop_name or t[0].startswith("tcpvet")]
     peers = [t for t in tools if t not in ours]
-    peer_loop_name = tools[0][0] + ", run among the peers"
+    peer_loop_name = loop_name + ", run among the peers"
     if peers:
         peers.insert(0, (peer_loop_name, tools[0][1], tools[0][2]))
     results = {(t[0], k): Result() for t in ours + peers for k in files}
@@ -329,7 +330,6 @@ def main():
                         res.rss_kib = max(res.rss_kib or 0, rss)
                     log(f"  {wall:.3f} s" + (f", {rss / 1024:.1f} MiB" if rss else ""))
 
-    loop_name = tools[0][0]
     lines = ["# tcpvet benchmark", ""]
     if a.note:
         lines += [a.note, ""]
@@ -344,8 +344,9 @@ def main():
         sizes.append(f"{kind}: {os.path.basename(path)} ({size / 1024 / 1024:.0f} MiB)")
     lines += ["Captures: " + "; ".join(sizes) + ".", ""]
     lines += ["| tool | mixed | flood | flood peak RSS |", "|---|---|---|---|"]
+    our_names = {t[0] for t in ours}
     for name, _, _ in ours + peers:
-        ref = peer_loop_name if any(name == p[0] for p in peers) else loop_name
+        ref = loop_name if name in our_names else peer_loop_name
         m, f = results[(name, "mixed")], results[(name, "flood")]
         lines.append(f"| {name} | {fmt_time(m, results[(ref, 'mixed')])} | "
                      f"{fmt_time(f, results[(ref, 'flood')])} | {fmt_rss(f)} |")
@@ -388,9 +389,7 @@ def main():
         f.write(text)
     log(f"written to {a.out}")
     # Exit status for the smoke test: the reference and every tcpvet row must have produced numbers.
-    for name, _, _ in tools:
-        if name != loop_name and not name.startswith("tcpvet"):
-            continue
+    for name, _, _ in ours:
         for kind in files:
             if not results[(name, kind)].walls:
                 return 1

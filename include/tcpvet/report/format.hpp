@@ -16,6 +16,9 @@ namespace tcpvet::report {
     return {first, static_cast<std::size_t>(end - first)};
 }
 
+// The last `width` decimal digits of `value` at `out`, zero-padded ("007"); returns the end.
+char* write_zero_padded(char* out, std::uint64_t value, int width) noexcept;
+
 // "192.0.2.1" or "2001:db8::1".
 [[nodiscard]] std::string format_address(const IpAddress& address);
 // The same text written at `out`, which has k_address_text_max bytes (INET6_ADDRSTRLEN); returns

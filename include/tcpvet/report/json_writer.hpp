@@ -31,8 +31,7 @@ public:
     // Member names are tcpvet's own snake_case identifiers: nothing to escape. Inline, so that a
     // literal's length is known where it is copied.
     void key(std::string_view name) {
-        char* p = room(name.size() + 4);
-        if (needs_comma()) *p++ = ',';
+        char* p = start_item(name.size() + 3);
         *p++ = '"';
         std::memcpy(p, name.data(), name.size());
         p += name.size();
@@ -77,6 +76,12 @@ private:
     void end_at(const char* end) {
         m_length = static_cast<std::size_t>(end - m_out.data());
         if (m_depth == 0) m_out.resize(m_length);
+    }
+    // room() for an item of `bytes`, with the comma before it written when the level needs one.
+    char* start_item(std::size_t bytes) {
+        char* p = room(bytes);
+        if (needs_comma()) *p++ = ',';
+        return p;
     }
     void grow(std::size_t bytes);
     // Whether the next item needs a comma before it, and records that the level now has one.
