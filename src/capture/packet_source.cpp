@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 #include <span>
 #include <utility>
 
@@ -65,6 +66,9 @@ struct PacketSource::Impl {
     std::atomic<pcap_t*> live_handle{nullptr};  // what interrupt() may break; null unless live
     pcap_dumper_t* dumper = nullptr;
     FILE* file = nullptr;   // pcap_file(handle) for files
+    // The stdio buffer of a regular file we opened. glibc ignores setvbuf's size when it is given
+    // no buffer and allocates st_blksize (4 KiB): a read() per four packets of 1 KB.
+    std::unique_ptr<char[]> file_buffer;
     bool seekable = false;  // ftell works on `file` (not a pipe)
     bool classic = false;   // classic pcap: a record is a 16-byte header plus caplen bytes
     std::uint32_t records_since_ftell = 0;
@@ -184,7 +188,11 @@ bool PacketSource::Impl::open_input(std::size_t index) {
         return fail(name + ": file is empty (0 bytes), not a capture file");
     }
     // A large buffer: the default 4 KiB costs a read() per few packets.
-    if (regular && fp != stdin && !input.is_memory) std::setvbuf(fp, nullptr, _IOFBF, 1 << 18);
+    if (regular && fp != stdin && !input.is_memory) {
+        constexpr std::size_t k_file_buffer_bytes = std::size_t{1} << 18;
+        if (!file_buffer) file_buffer = std::make_unique_for_overwrite<char[]>(k_file_buffer_bytes);
+        std::setvbuf(fp, file_buffer.get(), _IOFBF, k_file_buffer_bytes);
+    }
     // Only the thread that reads packets ever touches a FILE we opened, so stdio need not lock it:
     // libpcap calls fread twice a packet, and each call otherwise takes and releases the lock.
     if (fp != stdin) ::__fsetlocking(fp, FSETLOCKING_BYCALLER);
