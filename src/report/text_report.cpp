@@ -52,6 +52,12 @@ void append_right_aligned(std::string& out, std::string_view text, std::size_t w
     out += text;
 }
 
+// As printf("%*llu", width, value).
+void append_right_aligned(std::string& out, std::uint64_t value, std::size_t width) {
+    char text[24];
+    append_right_aligned(out, written(text, std::to_chars(text, text + sizeof(text), value).ptr), width);
+}
+
 void append_endpoint(std::string& out, const IpAddress& address, std::uint16_t port) {
     char text[k_endpoint_text_max];
     out += written(text, write_endpoint(text, flow::Endpoint{address, port}));
@@ -242,12 +248,12 @@ std::string render_verdict_counts(const VerdictCounts& counts, const TextStyle& 
 
 void append_packet_line(std::string& out, const DecodedPacket& packet, const flow::SegmentInfo& info,
                         std::int64_t first_ts_ns, const TextStyle& style) {
-    char number[24];
-    append_right_aligned(out, written(number, std::to_chars(number, number + sizeof(number), packet.frame).ptr), 6);
+    append_right_aligned(out, packet.frame, 6);
     out += ' ';
-    append_right_aligned(out, written(number, write_fixed_seconds(number, packet.ts_ns - first_ts_ns)), 11);
+    char seconds[k_seconds_text_max];  // write_fixed_seconds may hand all of it to snprintf
+    append_right_aligned(out, written(seconds, write_fixed_seconds(seconds, packet.ts_ns - first_ts_ns)), 11);
     out += ' ';
-    append_right_aligned(out, written(number, std::to_chars(number, number + sizeof(number), info.stream).ptr), 4);
+    append_right_aligned(out, info.stream, 4);
     out += ' ';
     const TcpHeader& tcp = packet.tcp;
     append_endpoint(out, packet.src, tcp.src_port);
