@@ -91,5 +91,11 @@ check_follow() {
             echo "ok: --dump-streams $(basename "$file") matches"
         fi
     done
+    if [[ $status -ne 0 ]]; then
+        # The work directory goes with the test; a failure that shows up only now and then (under
+        # load) can then still be looked at, e.g. beside `tshark -q -z follow,tcp,raw,0`.
+        local kept="${TMPDIR:-/tmp}/tcpvet-transfer-failed.$$.pcap"
+        cp "$WORK/cap.pcap" "$kept" && echo "capture kept for inspection: $kept" >&2
+    fi
     return $status
 }
