@@ -62,7 +62,7 @@ summary() {
 }
 
 # ---------------------------------------------------------------------------------------------
-packages=(build-essential cmake pkg-config libpcap-dev libcli11-dev nlohmann-json3-dev doctest-dev
+packages=(build-essential cmake pkg-config libpcap-dev zlib1g-dev libzstd-dev zstd gzip libcli11-dev nlohmann-json3-dev doctest-dev
           clang-14 libclang-rt-14-dev tshark tcpdump python3 python3-jsonschema groff-base iproute2)
 
 install_dependencies() {

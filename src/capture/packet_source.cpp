@@ -1,6 +1,8 @@
 // libpcap packet source: capture files read in order as one stream (pcap, pcap-ns, pcapng, stdin) or a live device.
 #include "tcpvet/capture/packet_source.hpp"
 
+#include "tcpvet/capture/compressed_input.hpp"
+
 #include <grp.h>
 #include <pcap/pcap.h>
 #include <pwd.h>
@@ -74,6 +76,7 @@ struct PacketSource::Impl {
     std::uint32_t records_since_ftell = 0;
     bool nano = true;       // timestamps of `handle` are in nanoseconds
     int link_type = 0;
+    Compression compression = Compression::none;  // of the open input
 
     std::uint64_t frames = 0;
     std::uint64_t bytes_total = 0;
@@ -94,6 +97,12 @@ struct PacketSource::Impl {
     std::string error;
     std::vector<std::string> warnings;
     LiveDropStats final_stats{};
+
+    // What a read error of a compressed input means: its stream is corrupt or cut short.
+    [[nodiscard]] std::string compressed_note() const {
+        if (compression == Compression::none) return {};
+        return std::string(" (") + compression_name(compression) + " data corrupt or cut short)";
+    }
 
     bool fail(std::string message) {
         error = std::move(message);
@@ -196,10 +205,19 @@ bool PacketSource::Impl::open_input(std::size_t index) {
     // Only the thread that reads packets ever touches a FILE we opened, so stdio need not lock it:
     // libpcap calls fread twice a packet, and each call otherwise takes and releases the lock.
     if (fp != stdin) ::__fsetlocking(fp, FSETLOCKING_BYCALLER);
+    // gzip and zstd captures (known by their magic, not their name) read through a decompressing stream.
+    FILE* const decompressed = open_decompressed(fp, compression);
+    if (decompressed == nullptr) {
+        const int err = errno;
+        if (fp != stdin) std::fclose(fp);
+        return fail(name + ": cannot decompress: " + errno_text(err));
+    }
+    fp = decompressed;
+    if (compression != Compression::none) ::__fsetlocking(fp, FSETLOCKING_BYCALLER);
     // Classic pcap records have a fixed header, so record offsets are counted rather than asked
     // for: an ftell() per packet is an lseek() system call.
     classic = false;
-    if (regular && !input.is_memory) {
+    if (regular && !input.is_memory && compression == Compression::none) {
         unsigned char magic[4] = {};
         if (std::fread(magic, 1, sizeof(magic), fp) == sizeof(magic)) {
             const std::uint32_t be = (std::uint32_t{magic[0]} << 24) | (std::uint32_t{magic[1]} << 16) |
@@ -219,7 +237,7 @@ bool PacketSource::Impl::open_input(std::size_t index) {
             std::fclose(fp);
         }
         if (starts_with(errbuf, "error reading dump file")) {
-            return fail(name + ": " + errbuf);
+            return fail(name + ": " + errbuf + compressed_note());
         }
         if (std::strstr(errbuf, "file header bytes, only got 0") != nullptr) {
             return fail(name + ": input is empty, not a capture file");  // an empty pipe
@@ -394,6 +412,7 @@ bool PacketSource::Impl::next_file(RawFrame& frame) {
         }
         message += ": ";
         message += pcap_geterr(handle);
+        message += compressed_note();
         return fail(std::move(message));
     }
 }

@@ -2,3 +2,8 @@
 add_test(NAME cli_bad_input
          COMMAND bash ${PROJECT_SOURCE_DIR}/tests/cli/bad_input_test.sh $<TARGET_FILE:tcpvet> ${PROJECT_SOURCE_DIR}/testdata)
 set_tests_properties(cli_bad_input PROPERTIES TIMEOUT 120 LABELS "quick")
+
+# gzip and zstd captures read directly (file and stdin), reports identical to the plain capture.
+add_test(NAME cli_compressed_input
+         COMMAND bash ${PROJECT_SOURCE_DIR}/tests/cli/compressed_input_test.sh $<TARGET_FILE:tcpvet> ${PROJECT_SOURCE_DIR}/testdata)
+set_tests_properties(cli_compressed_input PROPERTIES TIMEOUT 120 LABELS "quick" SKIP_RETURN_CODE 77)
