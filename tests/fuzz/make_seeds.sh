@@ -19,10 +19,11 @@ import hashlib, os, struct, sys
 
 testdata, corpus = sys.argv[1], sys.argv[2]
 # Must match k_link_types in fuzz_decode.cpp (index = the seed's first byte).
-LINK_TYPES = [0, 1, 12, 14, 101, 108, 113, 228, 229, 276]
+LINK_TYPES = [0, 1, 12, 14, 101, 108, 113, 228, 229, 276, 9, 50, 51, 104, 107,
+              105, 127, 192, 239, 117, 226, 242, 10, 7, 129, 178, 147, 119, 163, 4]
 MAX_FILE = 16 * 1024
 FRAMES_PER_FILE = 4       # first frames of each capture (handshake + some data)
-MAX_PER_TARGET = 120
+MAX_PER_TARGET = 240
 
 def write(target, data):
     name = "seed-" + hashlib.sha1(data).hexdigest()[:16]

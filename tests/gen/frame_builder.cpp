@@ -15,6 +15,39 @@ constexpr std::uint16_t k_ethertype_qinq = 0x88A8;  // IEEE 802.1ad service tag
 constexpr std::uint8_t k_ip_proto_tcp = 6;
 constexpr std::size_t k_min_ethernet_frame = 60;  // without FCS
 
+void put16_le(std::uint8_t* p, std::uint16_t v) noexcept {
+    p[0] = static_cast<std::uint8_t>(v & 0xFF);
+    p[1] = static_cast<std::uint8_t>(v >> 8);
+}
+
+// RFC 1042 LLC/SNAP: DSAP, SSAP, UI control, OUI 00-00-00, then the ethertype. 8 bytes.
+std::size_t put_snap(std::uint8_t* p, std::uint16_t ethertype) noexcept {
+    p[0] = 0xAA;
+    p[1] = 0xAA;
+    p[2] = 0x03;
+    p[3] = p[4] = p[5] = 0;
+    p[6] = static_cast<std::uint8_t>(ethertype >> 8);
+    p[7] = static_cast<std::uint8_t>(ethertype & 0xFF);
+    return 8;
+}
+
+// IEEE 802.11 QoS data frame (from DS: BSSID = router, source = the other host), then LLC/SNAP. 34 bytes.
+std::size_t put_wifi(std::uint8_t* p, const std::array<std::uint8_t, 6>& dst, const std::array<std::uint8_t, 6>& src,
+                     std::uint16_t ethertype) noexcept {
+    p[0] = 0x88;  // type data, subtype QoS data
+    p[1] = 0x02;  // from DS
+    p[2] = 0x2C;  // duration
+    p[3] = 0x00;
+    std::copy(dst.begin(), dst.end(), p + 4);
+    std::copy(src.begin(), src.end(), p + 10);  // BSSID
+    std::copy(src.begin(), src.end(), p + 16);  // source address
+    p[22] = 0x10;  // sequence control
+    p[23] = 0x00;
+    p[24] = 0x00;  // QoS control: TID 0
+    p[25] = 0x00;
+    return 26 + put_snap(p + 26, ethertype);
+}
+
 // Locally administered MACs: 02:00:00:00:00:01 is the client host (the capture point), :02 its router.
 constexpr std::array<std::uint8_t, 6> k_client_mac{0x02, 0x00, 0x00, 0x00, 0x00, 0x01};
 constexpr std::array<std::uint8_t, 6> k_server_mac{0x02, 0x00, 0x00, 0x00, 0x00, 0x02};
@@ -90,6 +123,32 @@ std::uint16_t link_type_value(LinkKind kind) noexcept {
         return 0;  // LINKTYPE_NULL: 4-byte address family in the writer's byte order
     case LinkKind::loop:
         return 108;  // LINKTYPE_LOOP: 4-byte address family, network byte order (OpenBSD)
+    case LinkKind::snap:
+        return 1;  // IEEE 802.3 with an LLC/SNAP header, on LINKTYPE_ETHERNET
+    case LinkKind::ppp:
+        return 9;  // LINKTYPE_PPP
+    case LinkKind::chdlc:
+        return 104;  // LINKTYPE_C_HDLC
+    case LinkKind::frelay:
+        return 107;  // LINKTYPE_FRELAY
+    case LinkKind::fddi:
+        return 10;  // LINKTYPE_FDDI
+    case LinkKind::wifi:
+        return 105;  // LINKTYPE_IEEE802_11
+    case LinkKind::radiotap:
+        return 127;  // LINKTYPE_IEEE802_11_RADIOTAP
+    case LinkKind::ppi:
+        return 192;  // LINKTYPE_PPI
+    case LinkKind::nflog:
+        return 239;  // LINKTYPE_NFLOG
+    case LinkKind::pflog:
+        return 117;  // LINKTYPE_PFLOG
+    case LinkKind::ipoib:
+        return 242;  // LINKTYPE_IPOIB
+    case LinkKind::arcnet:
+        return 129;  // LINKTYPE_ARCNET_LINUX
+    case LinkKind::juniper:
+        return 178;  // LINKTYPE_JUNIPER_ETHER
     }
     return 1;
 }
@@ -196,6 +255,109 @@ std::size_t FrameBuilder::write_link(const Segment& seg) noexcept {
     case LinkKind::loop:
         put32(p, seg.src.v6 ? 24U : 2U);  // OpenBSD AF_INET6 is 24
         return 4;
+    case LinkKind::snap:
+        // IEEE 802.3: the length field (patched in build()) instead of an ethertype, then LLC/SNAP.
+        std::copy(dst_mac.begin(), dst_mac.end(), p);
+        std::copy(src_mac.begin(), src_mac.end(), p + 6);
+        return 14 + put_snap(p + 14, ethertype);
+    case LinkKind::ppp:
+        // RFC 1662 framing: all-stations address, UI control, then the PPP protocol (IPv4 0x0021, IPv6 0x0057).
+        p[0] = 0xFF;
+        p[1] = 0x03;
+        put16(p + 2, seg.src.v6 ? 0x0057 : 0x0021);
+        return 4;
+    case LinkKind::chdlc:
+        p[0] = 0x0F;  // unicast
+        p[1] = 0x00;
+        put16(p + 2, ethertype);
+        return 4;
+    case LinkKind::frelay:
+        // RFC 2427: Q.922 address of DLCI 100 (EA set on its second byte), UI control, NLPID.
+        p[0] = 0x18;
+        p[1] = 0x41;
+        p[2] = 0x03;
+        p[3] = seg.src.v6 ? 0x8E : 0xCC;
+        return 4;
+    case LinkKind::fddi:
+        p[0] = 0x50;  // frame control: LLC, asynchronous, priority 0
+        std::copy(dst_mac.begin(), dst_mac.end(), p + 1);
+        std::copy(src_mac.begin(), src_mac.end(), p + 7);
+        return 13 + put_snap(p + 13, ethertype);
+    case LinkKind::wifi:
+        return put_wifi(p, dst_mac, src_mac, ethertype);
+    case LinkKind::radiotap:
+        // radiotap.org: version 0, pad, length 12 (LE), present = Flags | Rate, flags 0, rate 2 (1 Mb/s), pad 2.
+        std::fill(p, p + 12, std::uint8_t{0});
+        put16_le(p + 2, 12);
+        p[4] = 0x06;
+        p[9] = 0x02;
+        return 12 + put_wifi(p + 12, dst_mac, src_mac, ethertype);
+    case LinkKind::ppi:
+        // PPI 1.0: version 0, flags 0, header length 8 (LE), DLT 105 (LE), no fields.
+        std::fill(p, p + 8, std::uint8_t{0});
+        put16_le(p + 2, 8);
+        p[4] = 105;
+        return 8 + put_wifi(p + 8, dst_mac, src_mac, ethertype);
+    case LinkKind::nflog:
+        // LINKTYPE_NFLOG: family, version 0, resource id 42; NFULA_PACKET_HDR (hw protocol, hook 1),
+        // NFULA_PREFIX "gen", then NFULA_PAYLOAD whose length build() patches. TLV headers are in the
+        // writer's byte order; files written on little-endian Linux hold little-endian ones.
+        std::fill(p, p + 24, std::uint8_t{0});
+        p[0] = seg.src.v6 ? 10 : 2;
+        put16(p + 2, 42);
+        put16_le(p + 4, 8);
+        put16_le(p + 6, 1);
+        put16(p + 8, ethertype);
+        p[10] = 1;
+        put16_le(p + 12, 8);
+        put16_le(p + 14, 10);
+        p[16] = 'g';
+        p[17] = 'e';
+        p[18] = 'n';
+        put16_le(p + 22, 9);
+        return 24;
+    case LinkKind::pflog:
+        // OpenBSD pfloghdr: length 61 (rounded up to 64), AF, action pass, ifname "em0", the rest zero.
+        std::fill(p, p + 64, std::uint8_t{0});
+        p[0] = 61;
+        p[1] = seg.src.v6 ? 24 : 2;
+        p[4] = 'e';
+        p[5] = 'm';
+        p[6] = '0';
+        p[60] = seg.outgoing ? 2 : 1;  // direction out / in
+        return 64;
+    case LinkKind::ipoib:
+        // As Linux captures IPoIB: 20-byte destination and source hardware addresses, ethertype, reserved.
+        std::fill(p, p + 44, std::uint8_t{0});
+        p[19] = dst_mac[5];
+        p[20] = 0x80;
+        p[39] = src_mac[5];
+        put16(p + 40, ethertype);
+        return 44;
+    case LinkKind::arcnet:
+        // ARCNET_LINUX, RFC 1201: source, destination, offset, protocol (IP 212, IPv6 0xC4), split 0, sequence.
+        p[0] = src_mac[5];
+        p[1] = dst_mac[5];
+        p[2] = 0;
+        p[3] = 0;
+        p[4] = seg.src.v6 ? 0xC4 : 212;
+        p[5] = 0;
+        put16(p + 6, static_cast<std::uint16_t>(seg.ip_id));
+        return 8;
+    case LinkKind::juniper:
+        // Juniper: "MGC", flags (extension TLVs present; bit 0 = inbound), 4 bytes of TLVs, then Ethernet.
+        p[0] = 0x4D;
+        p[1] = 0x47;
+        p[2] = 0x43;
+        p[3] = seg.outgoing ? 0x80 : 0x81;
+        put16(p + 4, 4);
+        p[6] = 0x01;  // TLV: interface index, length 2
+        p[7] = 0x02;
+        put16(p + 8, 7);
+        std::copy(dst_mac.begin(), dst_mac.end(), p + 10);
+        std::copy(src_mac.begin(), src_mac.end(), p + 16);
+        put16(p + 22, ethertype);
+        return 24;
     }
     return 0;
 }
@@ -256,6 +418,12 @@ std::span<const std::uint8_t> FrameBuilder::build(const Segment& seg) noexcept {
     put16(tcp + 16, fold(acc));
 
     std::size_t frame_len = link_len + ip_len + segment_len;
+    // Link headers that hold the length of what follows them.
+    if (m_kind == LinkKind::snap) {
+        put16(m_buffer.data() + 12, static_cast<std::uint16_t>(frame_len - 14));
+    } else if (m_kind == LinkKind::nflog) {
+        put16_le(m_buffer.data() + 20, static_cast<std::uint16_t>(4 + ip_len + segment_len));
+    }
     const bool ethernet = m_kind == LinkKind::en10mb || m_kind == LinkKind::vlan || m_kind == LinkKind::qinq;
     if (ethernet && !seg.outgoing && frame_len < k_min_ethernet_frame) {
         // Frames that arrived over Ethernet carry padding up to the 60-byte minimum; a decoder

@@ -10,7 +10,11 @@
 namespace tcpvet::gen {
 
 // The link layers tcpvet_gen can wrap a segment in.
-enum class LinkKind : std::uint8_t { en10mb, vlan, qinq, sll, sll2, raw, null, loop };
+enum class LinkKind : std::uint8_t {
+    en10mb, vlan, qinq, sll, sll2, raw, null, loop,
+    // Other link families (tcpvet's link_ppp/link_wifi/link_other decoders).
+    snap, ppp, chdlc, frelay, fddi, wifi, radiotap, ppi, nflog, pflog, ipoib, arcnet, juniper
+};
 
 // LINKTYPE_* value written into the capture file for a link kind (tcpdump.org/linktypes.html).
 [[nodiscard]] std::uint16_t link_type_value(LinkKind kind) noexcept;

@@ -30,6 +30,14 @@ for link in vlan qinq sll sll2 raw null loop; do
     "$gen" textbook "$out/gen_textbook_$link.pcap" --link "$link"
 done
 "$gen" textbook "$out/gen_textbook_ipv6.pcap" --ipv6
+# The other link families; 802.3 frames hold at most 1500 bytes, so SNAP carries a scenario whose
+# segments fit (textbook sends a 2000-byte one).
+for link in ppp chdlc frelay fddi wifi radiotap ppi nflog pflog ipoib arcnet juniper; do
+    "$gen" textbook "$out/gen_textbook_$link.pcap" --link "$link"
+done
+"$gen" textbook "$out/gen_textbook_radiotap_ipv6.pcap" --link radiotap --ipv6
+"$gen" textbook "$out/gen_textbook_nflog_ipv6.pcap" --link nflog --ipv6
+"$gen" transfer_trouble "$out/gen_transfer_trouble_snap.pcap" --link snap
 
 # The README's demo capture (not a gen_* golden pair name: it is what the Quick start runs).
 "$gen" sample "$out/sample.pcap"
