@@ -6,6 +6,7 @@
 
 #include <bit>
 
+#include "l2_tags.hpp"
 #include "link_layers.hpp"
 #include "tcpvet/byte_reader.hpp"
 
@@ -67,18 +68,24 @@ bool is_vlan_ethertype(std::uint16_t ethertype) noexcept {
 
 }  // namespace
 
-// Follows an ethertype through any number of VLAN tags (each 2 bytes TCI + 2 bytes ethertype);
-// every tag consumes 4 bytes, so the walk is bounded by the frame.
+// Follows an ethertype through any number of VLAN tags (each 2 bytes TCI + 2 bytes ethertype)
+// and the PBB, VN-Tag, E-Tag and FabricPath headers (l2_tags.cpp); every step consumes bytes,
+// so the walk is bounded by the frame.
 LinkResult by_ethertype(std::uint16_t ethertype, ByteReader& reader) noexcept {
     LinkResult result;
-    while (is_vlan_ethertype(ethertype)) {
-        reader.skip(2);  // TCI: priority, DEI, VLAN id
-        ethertype = reader.be16();
+    for (;;) {
+        const bool vlan = is_vlan_ethertype(ethertype);
+        if (vlan) {
+            reader.skip(2);  // TCI: priority, DEI, VLAN id
+            ethertype = reader.be16();
+        } else if (!may_be_l2_tag(ethertype) || !step_l2_tag(ethertype, reader)) {
+            break;
+        }
         if (reader.failed()) {
             result.network = Network::truncated;
             return result;
         }
-        if (result.vlan_tags < 255) {
+        if (vlan && result.vlan_tags < 255) {
             ++result.vlan_tags;
         }
     }

@@ -12,8 +12,13 @@ constexpr std::uint16_t k_ethertype_ipv4 = 0x0800;
 constexpr std::uint16_t k_ethertype_ipv6 = 0x86DD;
 constexpr std::uint16_t k_ethertype_vlan = 0x8100;  // IEEE 802.1Q
 constexpr std::uint16_t k_ethertype_qinq = 0x88A8;  // IEEE 802.1ad service tag
+constexpr std::uint16_t k_ethertype_pbb = 0x88E7;         // IEEE 802.1ah backbone service instance tag
+constexpr std::uint16_t k_ethertype_vntag = 0x8926;       // Cisco VN-Tag
+constexpr std::uint16_t k_ethertype_etag = 0x893F;        // IEEE 802.1BR E-Tag
+constexpr std::uint16_t k_ethertype_fabricpath = 0x8903;  // Cisco FabricPath FP tag
 constexpr std::uint8_t k_ip_proto_tcp = 6;
 constexpr std::size_t k_min_ethernet_frame = 60;  // without FCS
+constexpr std::size_t k_fcs = 4;
 
 void put16_le(std::uint8_t* p, std::uint16_t v) noexcept {
     p[0] = static_cast<std::uint8_t>(v & 0xFF);
@@ -112,6 +117,10 @@ std::uint16_t link_type_value(LinkKind kind) noexcept {
     case LinkKind::en10mb:
     case LinkKind::vlan:
     case LinkKind::qinq:
+    case LinkKind::pbb:
+    case LinkKind::vntag:
+    case LinkKind::etag:
+    case LinkKind::fabricpath:
         return 1;  // LINKTYPE_ETHERNET
     case LinkKind::sll:
         return 113;  // LINKTYPE_LINUX_SLL
@@ -214,10 +223,51 @@ std::size_t FrameBuilder::write_link(const Segment& seg) noexcept {
             put16(p + off + 2, 200);  // S-VID 200
             off += 4;
         }
-        if (m_kind != LinkKind::en10mb) {
+        if (m_kind == LinkKind::vlan || m_kind == LinkKind::qinq) {
             put16(p + off, k_ethertype_vlan);
             put16(p + off + 2, 100);  // C-VID 100, PCP 0
             off += 4;
+        }
+        put16(p + off, ethertype);
+        return off + 2;
+    }
+    case LinkKind::pbb:
+    case LinkKind::fabricpath: {
+        // Backbone (or FabricPath outer) MACs, the tag, then the customer frame's own MACs.
+        std::copy(dst_mac.begin(), dst_mac.end(), p);
+        std::copy(src_mac.begin(), src_mac.end(), p + 6);
+        std::size_t off = 12;
+        if (m_kind == LinkKind::pbb) {
+            put16(p + off, k_ethertype_pbb);
+            put16(p + off + 2, 0x0000);  // I-PCP 0, I-DEI 0, UCA 0, I-SID high byte 0
+            put16(p + off + 4, 0x1234);  // I-SID 0x001234
+            off += 6;
+        } else {
+            put16(p + off, k_ethertype_fabricpath);
+            put16(p + off + 2, 0x043F);  // FTAG 1, TTL 63
+            off += 4;
+        }
+        std::copy(dst_mac.begin(), dst_mac.end(), p + off);
+        std::copy(src_mac.begin(), src_mac.end(), p + off + 6);
+        put16(p + off + 12, ethertype);
+        return off + 14;
+    }
+    case LinkKind::vntag:
+    case LinkKind::etag: {
+        std::copy(dst_mac.begin(), dst_mac.end(), p);
+        std::copy(src_mac.begin(), src_mac.end(), p + 6);
+        std::size_t off = 12;
+        if (m_kind == LinkKind::vntag) {
+            put16(p + off, k_ethertype_vntag);
+            put16(p + off + 2, 0x8005);  // direction 1, pointer 0, destination VIF 5
+            put16(p + off + 4, 0x0007);  // source VIF 7
+            off += 6;
+        } else {
+            put16(p + off, k_ethertype_etag);
+            put16(p + off + 2, 0x0000);  // E-PCP 0, DEI 0, ingress E-CID base 0
+            put16(p + off + 4, 0x1005);  // GRP 1, E-CID base 5
+            put16(p + off + 6, 0x0000);  // extensions
+            off += 8;
         }
         put16(p + off, ethertype);
         return off + 2;
@@ -424,12 +474,20 @@ std::span<const std::uint8_t> FrameBuilder::build(const Segment& seg) noexcept {
     } else if (m_kind == LinkKind::nflog) {
         put16_le(m_buffer.data() + 20, static_cast<std::uint16_t>(4 + ip_len + segment_len));
     }
-    const bool ethernet = m_kind == LinkKind::en10mb || m_kind == LinkKind::vlan || m_kind == LinkKind::qinq;
+    const bool ethernet = m_kind == LinkKind::en10mb || m_kind == LinkKind::vlan || m_kind == LinkKind::qinq ||
+                          m_kind == LinkKind::pbb || m_kind == LinkKind::vntag || m_kind == LinkKind::etag ||
+                          m_kind == LinkKind::fabricpath;
     if (ethernet && !seg.outgoing && frame_len < k_min_ethernet_frame) {
         // Frames that arrived over Ethernet carry padding up to the 60-byte minimum; a decoder
         // must trim the payload to the IP length (tcpdump/Wireshark show it as a trailer).
         std::fill(m_buffer.data() + frame_len, m_buffer.data() + k_min_ethernet_frame, std::uint8_t{0});
         frame_len = k_min_ethernet_frame;
+    }
+    if (m_kind == LinkKind::fabricpath) {
+        // FabricPath frames keep their FCS, and Wireshark's cfp dissector takes the last 4 bytes
+        // for it (unchecked by default, so it is left zero here).
+        std::fill_n(m_buffer.data() + frame_len, k_fcs, std::uint8_t{0});
+        frame_len += k_fcs;
     }
     return {m_buffer.data(), frame_len};
 }

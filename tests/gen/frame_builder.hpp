@@ -10,8 +10,10 @@
 namespace tcpvet::gen {
 
 // The link layers tcpvet_gen can wrap a segment in.
+// pbb, vntag, etag and fabricpath are Ethernet with an IEEE 802.1ah I-TAG (and customer MACs), a
+// Cisco VN-Tag, an IEEE 802.1BR E-Tag or a Cisco FabricPath header (and inner MACs) before the ethertype.
 enum class LinkKind : std::uint8_t {
-    en10mb, vlan, qinq, sll, sll2, raw, null, loop,
+    en10mb, vlan, qinq, sll, sll2, raw, null, loop, pbb, vntag, etag, fabricpath,
     // Other link families (tcpvet's link_ppp/link_wifi/link_other decoders).
     snap, ppp, chdlc, frelay, fddi, wifi, radiotap, ppi, nflog, pflog, ipoib, arcnet, juniper
 };

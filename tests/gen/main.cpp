@@ -16,7 +16,7 @@ using tcpvet::gen::LinkKind;
 void usage(std::FILE* out) {
     std::fputs(
         "usage: tcpvet_gen SCENARIO OUT [--format pcap|pcap-ns|pcapng]\n"
-        "                  [--link en10mb|vlan|qinq|sll|sll2|raw|null|loop|snap|ppp|chdlc|frelay|fddi|wifi|\n"
+        "                  [--link en10mb|vlan|qinq|pbb|vntag|etag|fabricpath|sll|sll2|raw|null|loop|snap|ppp|chdlc|frelay|fddi|wifi|\n"
         "                          radiotap|ppi|nflog|pflog|ipoib|arcnet|juniper] [--ipv6] [--count N] [--seed N]\n"
         "       tcpvet_gen --list\n",
         out);
@@ -64,7 +64,9 @@ bool parse_link(std::string_view s, LinkKind& out) {
                                        {"radiotap", LinkKind::radiotap}, {"ppi", LinkKind::ppi},
                                        {"nflog", LinkKind::nflog},   {"pflog", LinkKind::pflog},
                                        {"ipoib", LinkKind::ipoib},   {"arcnet", LinkKind::arcnet},
-                                       {"juniper", LinkKind::juniper}};
+                                       {"juniper", LinkKind::juniper}, {"pbb", LinkKind::pbb},
+                                       {"vntag", LinkKind::vntag},   {"etag", LinkKind::etag},
+                                       {"fabricpath", LinkKind::fabricpath}};
     for (const Name& n : k_names) {
         if (n.name == s) {
             out = n.kind;
@@ -103,7 +105,7 @@ int main(int argc, char** argv) {
             ++i;
         } else if (arg == "--link") {
             if (value == nullptr || !parse_link(value, opt.link)) {
-                std::fprintf(stderr, "tcpvet_gen: --link needs en10mb, vlan, qinq, sll, sll2, raw, null, loop, snap, ppp, chdlc, "
+                std::fprintf(stderr, "tcpvet_gen: --link needs en10mb, vlan, qinq, pbb, vntag, etag, fabricpath, sll, sll2, raw, null, loop, snap, ppp, chdlc, "
                              "frelay, fddi, wifi, radiotap, ppi, nflog, pflog, ipoib, arcnet or juniper\n");
                 return 2;
             }

@@ -26,7 +26,7 @@ done
 # Format, link-layer and address-family variants of textbook.
 "$gen" textbook "$out/gen_textbook_ns.pcap" --format pcap-ns
 "$gen" textbook "$out/gen_textbook.pcapng" --format pcapng
-for link in vlan qinq sll sll2 raw null loop; do
+for link in vlan qinq pbb vntag etag fabricpath sll sll2 raw null loop; do
     "$gen" textbook "$out/gen_textbook_$link.pcap" --link "$link"
 done
 "$gen" textbook "$out/gen_textbook_ipv6.pcap" --ipv6
