@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cstddef>
 
+#include "tcpvet/decode/dispatch.hpp"
+
 namespace tcpvet::capture {
 
 void CaptureStats::count(const DecodedPacket& packet) noexcept {
@@ -70,10 +72,19 @@ void CaptureStats::count(const DecodedPacket& packet) noexcept {
         if (entry.link_type == -1) {
             entry.link_type = packet.link_type;
             entry.packets = 1;
+            entry.decoded = decode::is_supported_link_type(packet.link_type);  // once per link type
             return;
         }
     }
     // More than k_max_link_types distinct link types: the rest are counted in `packets` only.
+}
+
+std::uint64_t CaptureStats::undecoded_link_packets() const noexcept {
+    std::uint64_t total = 0;
+    for (const LinkTypeCount& entry : link_types) {
+        if (entry.link_type >= 0 && !entry.decoded) total += entry.packets;
+    }
+    return total;
 }
 
 }  // namespace tcpvet::capture

@@ -10,6 +10,7 @@
 #include <iostream>
 #include <thread>
 
+#include "tcpvet/capture/packet_source.hpp"
 #include "tcpvet/capture/progress.hpp"
 
 namespace tcpvet::cli {
@@ -100,6 +101,14 @@ capture::SourceOptions source_options(const Options& options) {
 
 int finish_status(const PipelineResult& result, Output& output) {
     const bool written = output.finish();
+    // Frames tcpvet could not open because of their link type: said once per link type (not after
+    // an input error, whose one line stays the only one; the report names the link type anyway).
+    for (const capture::LinkTypeCount& link : result.capture.link_types) {
+        if (result.failed || link.link_type < 0 || link.decoded) continue;
+        print_error("warning: " + std::to_string(link.packets) + (link.packets == 1 ? " frame" : " frames") + " of link type " +
+                    capture::link_type_name(link.link_type) + " (" + std::to_string(link.link_type) +
+                    ") not decoded: tcpvet does not read this link type");
+    }
     if (result.failed) {
         print_error(result.error);
         return k_exit_error;

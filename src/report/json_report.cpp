@@ -406,7 +406,7 @@ json capture_json(const capture::CaptureStats& stats) {
     for (const capture::LinkTypeCount& link : stats.link_types) {
         if (link.link_type < 0) continue;
         link_types.push_back(
-            JsonObject()("link_type", link.link_type)("name", capture::link_type_name(link.link_type))("packets", link.packets).take());
+            JsonObject()("link_type", link.link_type)("name", capture::link_type_name(link.link_type))("packets", link.packets)("decoded", link.decoded).take());
     }
     static constexpr const char* k_layer_names[] = {"none", "link", "ip", "tcp", "tcp_options"};
     json truncated_at = json::object();

@@ -137,7 +137,8 @@ std::string render_capture_summary(const std::vector<std::string>& inputs, const
     }
     for (const capture::LinkTypeCount& link : stats.link_types) {
         if (link.link_type < 0) continue;
-        out += "  link " + pad_right(capture::link_type_name(link.link_type), 20) + std::to_string(link.packets) + "\n";
+        out += "  link " + pad_right(capture::link_type_name(link.link_type), 20) + std::to_string(link.packets) +
+               (link.decoded ? "\n" : " (link type not decoded)\n");
     }
     out += count_line("tcp", stats.tcp);
     out += count_line("udp", stats.udp);

@@ -7,3 +7,8 @@ set_tests_properties(cli_bad_input PROPERTIES TIMEOUT 120 LABELS "quick")
 add_test(NAME cli_compressed_input
          COMMAND bash ${PROJECT_SOURCE_DIR}/tests/cli/compressed_input_test.sh $<TARGET_FILE:tcpvet> ${PROJECT_SOURCE_DIR}/testdata)
 set_tests_properties(cli_compressed_input PROPERTIES TIMEOUT 120 LABELS "quick" SKIP_RETURN_CODE 77)
+
+# A link type tcpvet does not read is named in the report, counted, and warned about on stderr.
+add_test(NAME cli_unsupported_link
+         COMMAND bash ${PROJECT_SOURCE_DIR}/tests/cli/unsupported_link_test.sh $<TARGET_FILE:tcpvet> ${PROJECT_SOURCE_DIR}/testdata)
+set_tests_properties(cli_unsupported_link PROPERTIES TIMEOUT 60 LABELS "quick")

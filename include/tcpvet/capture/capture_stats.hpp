@@ -12,6 +12,7 @@ namespace tcpvet::capture {
 struct LinkTypeCount {
     int link_type = -1;
     std::uint64_t packets = 0;
+    bool decoded = true;  // false: a link type tcpvet does not read (its frames count as non-IP)
 };
 
 struct CaptureStats {
@@ -40,6 +41,8 @@ struct CaptureStats {
     // Accounts one decoded frame.
     void count(const DecodedPacket& packet) noexcept;
     [[nodiscard]] bool empty() const noexcept { return packets == 0; }
+    // Frames of link types tcpvet does not decode (each such type is named in link_types).
+    [[nodiscard]] std::uint64_t undecoded_link_packets() const noexcept;
 };
 
 }  // namespace tcpvet::capture
