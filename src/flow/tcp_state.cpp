@@ -44,8 +44,16 @@ Next from_listen(TcpEvent event) noexcept {
     case E::send_syn_ack: return S::syn_received;
     case E::send_syn: return S::syn_sent;          // LISTEN + SEND call
     case E::send_rst: return S::closed;            // a closed port answers the SYN with RST
-    default: return std::nullopt;
+    case E::recv_syn_ack:
+    case E::send_ack_of_syn:
+    case E::recv_ack_of_syn:
+    case E::send_fin:
+    case E::recv_fin:
+    case E::recv_ack_of_fin:
+    case E::recv_rst:  // §3.10.7.2: a RST reaching LISTEN is ignored
+    case E::send_data: return std::nullopt;
     }
+    return std::nullopt;
 }
 
 Next from_syn_sent(TcpEvent event) noexcept {
@@ -53,8 +61,17 @@ Next from_syn_sent(TcpEvent event) noexcept {
     case E::recv_syn_ack: return S::established;  // §3.10.7.3: our SYN acknowledged
     case E::recv_syn:                             // simultaneous open
     case E::send_syn_ack: return S::syn_received;
-    default: return on_reset(event);
+    case E::send_syn:
+    case E::send_ack_of_syn:
+    case E::recv_ack_of_syn:
+    case E::send_fin:
+    case E::recv_fin:
+    case E::recv_ack_of_fin:
+    case E::send_rst:
+    case E::recv_rst:
+    case E::send_data: return on_reset(event);
     }
+    return std::nullopt;
 }
 
 Next from_syn_received(TcpEvent event) noexcept {
@@ -63,24 +80,52 @@ Next from_syn_received(TcpEvent event) noexcept {
     case E::recv_syn_ack: return S::established;  // §3.10.7.4 step 5
     case E::send_fin: return S::fin_wait_1;       // CLOSE call in SYN-RECEIVED
     case E::recv_fin: return S::close_wait;       // §3.10.7.4 step 8
-    default: return on_reset(event);
+    case E::send_syn:
+    case E::send_syn_ack:
+    case E::recv_syn:
+    case E::send_ack_of_syn:
+    case E::recv_ack_of_fin:
+    case E::send_rst:
+    case E::recv_rst:
+    case E::send_data: return on_reset(event);
     }
+    return std::nullopt;
 }
 
 Next from_established(TcpEvent event) noexcept {
     switch (event) {
     case E::send_fin: return S::fin_wait_1;
     case E::recv_fin: return S::close_wait;
-    default: return on_reset(event);
+    case E::send_syn:
+    case E::send_syn_ack:
+    case E::recv_syn:
+    case E::recv_syn_ack:
+    case E::send_ack_of_syn:
+    case E::recv_ack_of_syn:
+    case E::recv_ack_of_fin:
+    case E::send_rst:
+    case E::recv_rst:
+    case E::send_data: return on_reset(event);
     }
+    return std::nullopt;
 }
 
 Next from_fin_wait_1(TcpEvent event) noexcept {
     switch (event) {
     case E::recv_ack_of_fin: return S::fin_wait_2;
     case E::recv_fin: return S::closing;  // our FIN not yet acknowledged: simultaneous close
-    default: return on_reset(event);
+    case E::send_syn:
+    case E::send_syn_ack:
+    case E::recv_syn:
+    case E::recv_syn_ack:
+    case E::send_ack_of_syn:
+    case E::recv_ack_of_syn:
+    case E::send_fin:
+    case E::send_rst:
+    case E::recv_rst:
+    case E::send_data: return on_reset(event);
     }
+    return std::nullopt;
 }
 
 Next from_fin_wait_2(TcpEvent event) noexcept {

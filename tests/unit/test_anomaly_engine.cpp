@@ -121,7 +121,7 @@ TEST_CASE("syn_flood: exact half-open and source counts, warning below the criti
     CHECK(flood.streams.size() == anomaly::Anomaly::k_max_stream_sample);
 }
 
-TEST_CASE("close_wait names the endpoint that never closed; fin_wait_2 the one that did") {
+TEST_CASE("close_wait names the endpoint that never closed, fin_wait_2 the one that did") {
     anomaly::Thresholds thresholds;
     thresholds.close_wait_seconds = 30;
     Feed feed(thresholds);

@@ -92,7 +92,7 @@ TEST_CASE("checksums: offloaded (partial) TCP checksum is bad, a real RST is ok"
     CHECK(rst.tcp_checksum == ChecksumResult::ok);
 }
 
-TEST_CASE("a corrupted IPv4 header checksum is bad; the TCP segment is still decoded") {
+TEST_CASE("a corrupted IPv4 header checksum is bad, the TCP segment is still decoded") {
     auto frame = to_bytes(frames::real_v4_syn);
     frame[14 + 10] ^= std::byte{0x01};  // header checksum
     DecodedPacket p;

@@ -147,7 +147,7 @@ TEST_CASE("OpenBSD loopback DLT_LOOP: AF value in network order") {
     CHECK(decode_vector(DLT_LOOP, relink({0x02, 0x00, 0x00, 0x00}, frames::real_v4_syn)).cls == PacketClass::non_ip);
 }
 
-TEST_CASE("raw IP: the version nibble decides for DLT_RAW (12, 14, 101); 228/229 are fixed") {
+TEST_CASE("raw IP: the version nibble decides for DLT_RAW (12, 14, 101), 228/229 are fixed") {
     const auto v4 = relink({}, frames::real_v4_syn);
     const auto v6 = relink({}, frames::real_v6_syn);
     for (const int link_type : {DLT_RAW, 12, 14, 101}) {

@@ -52,7 +52,7 @@ TEST_CASE("well-formed option list: MSS, SACK-permitted, timestamps, NOP, window
     CHECK(o.window_scale == 14);
 }
 
-TEST_CASE("EOL ends the walk; what follows is padding") {
+TEST_CASE("EOL ends the walk, what follows is padding") {
     const TcpOptions o = walk({1, 0, 2, 1, 0xff});
     CHECK_FALSE(o.malformed);
     CHECK_FALSE(o.has_mss);

@@ -3,6 +3,7 @@
 #include <netinet/in.h>
 #include <pcap/pcap.h>
 #include <sys/socket.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <doctest/doctest.h>
@@ -10,9 +11,11 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <thread>
 #include <vector>
@@ -298,7 +301,7 @@ TEST_CASE("packet_source: pcapng with nanosecond resolution") {
     CHECK(frames[1].link_type == DLT_EN10MB);
 }
 
-TEST_CASE("packet_source: a file cut mid-record names file, packet and byte offset; earlier frames stay") {
+TEST_CASE("packet_source: a file cut mid-record names file, packet and byte offset, earlier frames stay") {
     TempDir dir;
     ByteVec bytes = pcap_bytes(k_magic_us, k_linktype_ethernet,
                                {{1, 0, ethernet_tcp(1, 2)}, {2, 0, ethernet_tcp(1, 2)}, {3, 0, ethernet_tcp(1, 2)}});
@@ -543,12 +546,45 @@ TEST_CASE("packet_source progress: byte units and the progress line") {
     CHECK(format_progress_line(half, 0, 0.0).view().find("ETA --:--") != std::string_view::npos);
 }
 
-TEST_CASE("packet_source progress: a disabled bar draws nothing and ticks cheaply") {
-    PacketSource source(SourceOptions{});
-    tcpvet::capture::ProgressBar bar(source, false);
-    for (std::uint64_t i = 0; i < 100'000; ++i) {
-        bar.tick(i);
+namespace {
+
+// What a ProgressBar writes to stderr over two clock checks k_first_draw_after + 50 ms apart
+// (fd 2 redirected to a temporary file meanwhile).
+std::string progress_output(bool enabled) {
+    using tcpvet::capture::ProgressBar;
+    const std::filesystem::path path =
+        std::filesystem::temp_directory_path() / ("tcpvet_progress_" + std::to_string(::getpid()) + ".txt");
+    std::fflush(stderr);
+    const int saved = ::dup(STDERR_FILENO);
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    REQUIRE(saved >= 0);
+    REQUIRE(fd >= 0);
+    ::dup2(fd, STDERR_FILENO);
+    ::close(fd);
+    {
+        PacketSource source(SourceOptions{});
+        ProgressBar bar(source, enabled);
+        std::uint64_t packets = 0;
+        for (std::uint32_t i = 0; i < ProgressBar::k_check_every; ++i) bar.tick(++packets);
+        std::this_thread::sleep_for(ProgressBar::k_first_draw_after + std::chrono::milliseconds(50));
+        for (std::uint32_t i = 0; i < ProgressBar::k_check_every; ++i) bar.tick(++packets);
+        bar.finish();
     }
-    bar.finish();
-    CHECK(true);
+    std::fflush(stderr);
+    ::dup2(saved, STDERR_FILENO);
+    ::close(saved);
+    std::ifstream in(path, std::ios::binary);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::filesystem::remove(path);
+    return text;
+}
+
+}  // namespace
+
+TEST_CASE("packet_source progress: a disabled bar draws nothing where an enabled one draws") {
+    // The enabled bar is the control: the same ticks past k_first_draw_after draw a line and clear it.
+    const std::string drawn = progress_output(true);
+    CHECK(drawn.find("8192 packets") != std::string::npos);
+    CHECK(drawn.ends_with("\r\x1b[K"));
+    CHECK(progress_output(false).empty());
 }

@@ -103,7 +103,7 @@ struct TwoShards {
 
 }  // namespace
 
-TEST_CASE("BoundedQueue: first in, first out; try_pop never waits; a full queue holds its producer") {
+TEST_CASE("BoundedQueue: first in, first out, try_pop never waits, a full queue holds its producer") {
     BoundedQueue<int> queue(2);
     CHECK_FALSE(queue.try_pop().has_value());
     CHECK(queue.push(1));
@@ -131,7 +131,7 @@ TEST_CASE("BoundedQueue: cancel wakes a waiting consumer and refuses further ite
     CHECK_FALSE(queue.push(1));
 }
 
-TEST_CASE("EventMerger: streams are numbered by first frame across shards; sweeps and the end merge by stream") {
+TEST_CASE("EventMerger: streams are numbered by first frame across shards, sweeps and the end merge by stream") {
     TwoShards run;
     BoundedQueue<EventChunk>& shard0 = run.shard0;
     BoundedQueue<EventChunk>& shard1 = run.shard1;

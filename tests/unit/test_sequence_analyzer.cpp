@@ -287,7 +287,7 @@ TEST_CASE("ACKed unseen segment: reported once per hole") {
     }
 }
 
-TEST_CASE("SYN resent with the same ISN is a retransmission; a SYN-ACK with a new ISN rebases") {
+TEST_CASE("SYN resent with the same ISN is a retransmission, a SYN-ACK with a new ISN rebases") {
     SUBCASE("SYN again") {
         SequenceAnalyzer an;
         const auto r = run(an, {k_hs_syn, {1000, 0, 1000, 0, k_syn, 64240, 0}, {1010, 1, 5000, 1001, k_synack, 65535, 0}});
