@@ -12,3 +12,8 @@ set_tests_properties(cli_compressed_input PROPERTIES TIMEOUT 120 LABELS "quick" 
 add_test(NAME cli_unsupported_link
          COMMAND bash ${PROJECT_SOURCE_DIR}/tests/cli/unsupported_link_test.sh $<TARGET_FILE:tcpvet> ${PROJECT_SOURCE_DIR}/testdata)
 set_tests_properties(cli_unsupported_link PROPERTIES TIMEOUT 60 LABELS "quick")
+
+# -f sees the outer packet: `tcp` misses TCP behind a VLAN tag or PBB, `vlan and tcp` finds it.
+add_test(NAME cli_outer_filter
+         COMMAND bash ${PROJECT_SOURCE_DIR}/tests/cli/outer_filter_test.sh $<TARGET_FILE:tcpvet> ${PROJECT_SOURCE_DIR}/testdata)
+set_tests_properties(cli_outer_filter PROPERTIES TIMEOUT 60 LABELS "quick")
