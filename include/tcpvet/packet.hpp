@@ -27,6 +27,18 @@ enum class PacketClass : std::uint8_t {
     malformed,        // headers inconsistent in a way that is not truncation (bad IP version, IHL < 5, ...)
 };
 
+// Why a frame's TCP (if any) could not be reached, beyond its class: counted per reason.
+enum class Undecoded : std::uint8_t {
+    none,
+    encrypted,         // ESP (RFC 4303): the payload is encrypted
+    compressed,        // IPComp (RFC 3173): the payload is compressed
+    tunnel_malformed,  // a tunnel header that contradicts itself (unknown version, bad flags)
+    tunnel_truncated,  // the capture ends inside a tunnel header or inner link header
+    tunnel_protocol,   // a tunnel carries a protocol tcpvet does not open (GRE type, Geneve protocol)
+    depth_exceeded,    // more nested encapsulations than k_max_encapsulation_depth
+};
+inline constexpr std::size_t k_undecoded_reasons = 7;
+
 // An IPv4 address sits in bytes[0..3] with family 4; IPv6 uses all 16 with family 6.
 struct IpAddress {
     std::array<std::uint8_t, 16> bytes{};
@@ -103,6 +115,10 @@ struct DecodedPacket {
 
     PacketClass cls = PacketClass::malformed;
     Layer truncated_at = Layer::none;  // set also on tcp packets whose options or payload were cut
+    // Encapsulations opened to reach the innermost layer (GRE, VXLAN, MPLS, IP-in-IP, ...); the
+    // IP and TCP fields below always describe the innermost packet.
+    std::uint8_t tunnel_depth = 0;
+    Undecoded undecoded = Undecoded::none;
 
     // IP layer (valid for tcp, udp, icmp, other_ip, ip_fragment)
     std::uint8_t ip_version = 0;

@@ -47,6 +47,15 @@ void CaptureStats::count(const DecodedPacket& packet) noexcept {
             ++truncated_at[layer];
         }
     }
+    if (packet.tunnel_depth != 0) {
+        ++tunnelled;
+    }
+    if (packet.undecoded != Undecoded::none) {
+        const auto reason = static_cast<std::size_t>(packet.undecoded);
+        if (reason < undecoded.size()) {
+            ++undecoded[reason];
+        }
+    }
     if (packet.ip_checksum == ChecksumResult::bad) {
         ++bad_ip_checksum;
     }
@@ -85,6 +94,34 @@ std::uint64_t CaptureStats::undecoded_link_packets() const noexcept {
         if (entry.link_type >= 0 && !entry.decoded) total += entry.packets;
     }
     return total;
+}
+
+std::uint64_t CaptureStats::undecoded_total() const noexcept {
+    std::uint64_t total = 0;
+    for (std::size_t i = 1; i < undecoded.size(); ++i) {
+        total += undecoded[i];
+    }
+    return total;
+}
+
+const char* undecoded_name(Undecoded reason) noexcept {
+    switch (reason) {
+        case Undecoded::none:
+            return "none";
+        case Undecoded::encrypted:
+            return "encrypted";
+        case Undecoded::compressed:
+            return "compressed";
+        case Undecoded::tunnel_malformed:
+            return "tunnel_malformed";
+        case Undecoded::tunnel_truncated:
+            return "tunnel_truncated";
+        case Undecoded::tunnel_protocol:
+            return "tunnel_protocol";
+        case Undecoded::depth_exceeded:
+            return "depth_exceeded";
+    }
+    return "none";
 }
 
 }  // namespace tcpvet::capture

@@ -12,6 +12,7 @@
 
 #include "tcpvet/capture/packet_source.hpp"
 #include "tcpvet/capture/progress.hpp"
+#include "tcpvet/report/text_report.hpp"
 
 namespace tcpvet::cli {
 
@@ -108,6 +109,9 @@ int finish_status(const PipelineResult& result, Output& output) {
         print_error("warning: " + std::to_string(link.packets) + (link.packets == 1 ? " frame" : " frames") + " of link type " +
                     capture::link_type_name(link.link_type) + " (" + std::to_string(link.link_type) +
                     ") not decoded: tcpvet does not read this link type");
+    }
+    if (const std::string note = report::render_undecoded_note(result.capture); !result.failed && !note.empty()) {
+        print_error(note);
     }
     if (result.failed) {
         print_error(result.error);

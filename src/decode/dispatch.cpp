@@ -1,27 +1,63 @@
-// The one dispatch switch: link -> IPv4/IPv6 -> TCP, classifying every frame exactly once.
+// The one dispatch: link -> (tunnels ->) IPv4/IPv6 -> TCP, classifying every frame exactly once.
 #include "tcpvet/decode/dispatch.hpp"
+
+#include <pcap/dlt.h>
 
 #include <algorithm>
 #include <cstddef>
 
+#include "tcpvet/byte_reader.hpp"
 #include "tcpvet/decode/checksum.hpp"
 #include "tcpvet/decode/ipv4.hpp"
 #include "tcpvet/decode/ipv6.hpp"
 #include "tcpvet/decode/link.hpp"
 #include "tcpvet/decode/tcp.hpp"
+#include "tcpvet/decode/tunnel.hpp"
 
 namespace tcpvet::decode {
 
 namespace {
 
 constexpr std::uint8_t k_ip_proto_icmp = 1;
+constexpr std::uint8_t k_ip_proto_ipv4 = 4;  // IP-in-IP (RFC 2003)
 constexpr std::uint8_t k_ip_proto_tcp = 6;
 constexpr std::uint8_t k_ip_proto_udp = 17;
+constexpr std::uint8_t k_ip_proto_ipv6 = 41;  // IPv6 in IP (RFC 4213)
+constexpr std::uint8_t k_ip_proto_gre = 47;
+constexpr std::uint8_t k_ip_proto_esp = 50;
+constexpr std::uint8_t k_ip_proto_ah = 51;
 constexpr std::uint8_t k_ip_proto_icmpv6 = 58;
+constexpr std::uint8_t k_ip_proto_ipcomp = 108;
+constexpr std::size_t k_udp_header = 8;
+
+// One decoding walk from the outermost header to the innermost: the packet being filled and how
+// many encapsulations have been opened on the way.
+struct Walk {
+    DecodedPacket& out;
+    unsigned depth = 0;
+};
+
+// A span of bytes and the length the enclosing header claims for it (at least what was captured).
+struct Span {
+    Bytes bytes;
+    std::uint32_t reported = 0;
+
+    // The part starting at `inner`, a view into `bytes`, with the claimed length that is left.
+    [[nodiscard]] Span tail(Bytes inner) const noexcept {
+        const auto consumed = static_cast<std::uint32_t>(bytes.size() - inner.size());
+        const std::uint32_t left = reported > consumed ? reported - consumed : 0;
+        return Span{inner, std::max(left, static_cast<std::uint32_t>(inner.size()))};
+    }
+};
 
 void set_class(DecodedPacket& out, PacketClass cls, Layer truncated_at = Layer::none) noexcept {
     out.cls = cls;
     out.truncated_at = truncated_at;
+}
+
+void stop_undecoded(DecodedPacket& out, PacketClass cls, Undecoded why, Layer truncated_at = Layer::none) noexcept {
+    set_class(out, cls, truncated_at);
+    out.undecoded = why;
 }
 
 void copy_ip(const IpResult& ip, DecodedPacket& out) noexcept {
@@ -62,7 +98,105 @@ void decode_tcp_layer(const IpResult& ip, DecodedPacket& out) noexcept {
     }
 }
 
-void decode_ip(const IpResult& ip, DecodedPacket& out) noexcept {
+void decode_inner(const Inner& inner, const Span& outer, Walk& walk) noexcept;
+void decode_ip_version(Span packet, Walk& walk) noexcept;
+void decode_ethertype(std::uint16_t type, Span payload, Walk& walk) noexcept;
+
+// Opens one more encapsulation, or stops when the walk is already k_max_encapsulation_depth deep.
+bool enter_tunnel(Walk& walk) noexcept {
+    if (walk.depth >= k_max_encapsulation_depth) {
+        stop_undecoded(walk.out, PacketClass::other_ip, Undecoded::depth_exceeded);
+        return false;
+    }
+    ++walk.depth;
+    walk.out.tunnel_depth = static_cast<std::uint8_t>(walk.depth);
+    return true;
+}
+
+// A UDP datagram: a tunnel on its registered port, or plain UDP (also when the tunnel header is
+// not what the port promised: the datagram is then reported as the UDP it certainly is).
+void decode_udp(const IpResult& ip, Walk& walk) noexcept {
+    ByteReader reader{ip.upper};
+    const std::uint16_t src_port = reader.be16();
+    const std::uint16_t dst_port = reader.be16();
+    const std::uint16_t length = reader.be16();
+    reader.skip(2);  // checksum
+    set_class(walk.out, PacketClass::udp);
+    const UdpTunnel tunnel = udp_tunnel_for(src_port, dst_port);
+    if (reader.failed() || tunnel == UdpTunnel::none || length < k_udp_header) {
+        return;
+    }
+    Bytes payload = reader.rest();
+    if (payload.size() > length - k_udp_header) {
+        payload = payload.first(length - k_udp_header);
+    }
+    const Inner inner = decode_udp_tunnel(tunnel, payload);
+    if (inner.kind == InnerKind::malformed || inner.kind == InnerKind::other) {
+        return;
+    }
+    const Span outer = Span{ip.upper, ip.upper_claimed}.tail(payload);
+    if (enter_tunnel(walk)) {
+        decode_inner(inner, outer, walk);
+    }
+}
+
+// The upper layer of an IP packet: TCP, a protocol carrying another packet, or one counted only.
+void decode_ip_payload(IpResult ip, Walk& walk) noexcept {
+    DecodedPacket& out = walk.out;
+    // IPv4's AH (RFC 4302) is walked here; IPv6's AH is an extension header its decoder walks.
+    while (ip.protocol == k_ip_proto_ah && ip.version == 4) {
+        ByteReader reader{ip.upper};
+        const std::uint8_t next_header = reader.u8();
+        const std::size_t length = (std::size_t{reader.u8()} + 2) * 4;
+        if (!reader.skip(length - 2)) {
+            set_class(out, PacketClass::truncated, Layer::ip);
+            return;
+        }
+        const auto consumed = static_cast<std::uint32_t>(length);
+        ip.upper = reader.rest();
+        ip.upper_claimed = ip.upper_claimed > consumed ? ip.upper_claimed - consumed : 0;
+        ip.protocol = next_header;
+        out.ip_protocol = next_header;
+    }
+    switch (ip.protocol) {
+        case k_ip_proto_tcp:
+            decode_tcp_layer(ip, out);
+            return;
+        case k_ip_proto_udp:
+            decode_udp(ip, walk);
+            return;
+        case k_ip_proto_icmp:
+        case k_ip_proto_icmpv6:
+            set_class(out, PacketClass::icmp);
+            return;
+        case k_ip_proto_ipv4:
+        case k_ip_proto_ipv6:
+            if (enter_tunnel(walk)) {
+                decode_ip_version(Span{ip.upper, ip.upper_claimed}, walk);
+            }
+            return;
+        case k_ip_proto_gre: {
+            const Inner inner = decode_gre(ip.upper);
+            if (enter_tunnel(walk)) {
+                decode_inner(inner, Span{ip.upper, ip.upper_claimed}, walk);
+            }
+            return;
+        }
+        case k_ip_proto_esp:
+            stop_undecoded(out, PacketClass::other_ip, Undecoded::encrypted);
+            return;
+        case k_ip_proto_ipcomp:
+            stop_undecoded(out, PacketClass::other_ip, Undecoded::compressed);
+            return;
+        default:
+            set_class(out, PacketClass::other_ip);
+            return;
+    }
+}
+
+// Every IP header, outermost or inside any tunnel, goes through here.
+void decode_ip(const IpResult& ip, Walk& walk) noexcept {
+    DecodedPacket& out = walk.out;
     copy_ip(ip, out);
     switch (ip.status) {
         case IpStatus::truncated:
@@ -84,12 +218,112 @@ void decode_ip(const IpResult& ip, DecodedPacket& out) noexcept {
     }
     if (ip.fragment) {
         set_class(out, PacketClass::ip_fragment);  // first fragment of a non-TCP datagram
-    } else if (ip.protocol == k_ip_proto_udp) {
-        set_class(out, PacketClass::udp);
-    } else if (ip.protocol == k_ip_proto_icmp || ip.protocol == k_ip_proto_icmpv6) {
-        set_class(out, PacketClass::icmp);
+        return;
+    }
+    decode_ip_payload(ip, walk);
+}
+
+void decode_ipv4_span(Span packet, Walk& walk) noexcept { decode_ip(decode_ipv4(packet.bytes, packet.reported), walk); }
+void decode_ipv6_span(Span packet, Walk& walk) noexcept { decode_ip(decode_ipv6(packet.bytes, packet.reported), walk); }
+
+// An IP packet with no protocol field in front of it: its version nibble decides.
+void decode_ip_version(Span packet, Walk& walk) noexcept {
+    if (packet.bytes.empty()) {
+        set_class(walk.out, PacketClass::truncated, Layer::ip);
+    } else if ((std::to_integer<unsigned>(packet.bytes[0]) >> 4U) == 6) {
+        decode_ipv6_span(packet, walk);
     } else {
-        set_class(out, PacketClass::other_ip);
+        decode_ipv4_span(packet, walk);  // version != 4 -> malformed
+    }
+}
+
+// What a link header names its payload: IP, a label stack, a PPPoE session, or something else.
+void decode_network(const LinkResult& link, Span frame, Walk& walk) noexcept {
+    DecodedPacket& out = walk.out;
+    const Span payload = frame.tail(link.payload);
+    switch (link.network) {
+        case Network::ipv4:
+            decode_ipv4_span(payload, walk);
+            return;
+        case Network::ipv6:
+            decode_ipv6_span(payload, walk);
+            return;
+        case Network::raw_ip:
+            decode_ip_version(payload, walk);
+            return;
+        case Network::other:
+            decode_ethertype(link.ethertype, payload, walk);
+            return;
+        case Network::truncated:
+            set_class(out, PacketClass::truncated, Layer::link);
+            if (walk.depth > 0) {
+                out.undecoded = Undecoded::tunnel_truncated;
+            }
+            return;
+        case Network::unsupported:
+            // The capture layer refuses these; if one arrives anyway it carries no IP we know.
+            set_class(out, PacketClass::non_ip);
+            return;
+    }
+}
+
+// The ethertypes that name an encapsulation rather than a network protocol.
+void decode_ethertype(std::uint16_t type, Span payload, Walk& walk) noexcept {
+    switch (type) {
+        case ethertype::ipv4:
+            decode_ipv4_span(payload, walk);
+            return;
+        case ethertype::ipv6:
+            decode_ipv6_span(payload, walk);
+            return;
+        case ethertype::mpls_unicast:
+        case ethertype::mpls_multicast:
+            if (enter_tunnel(walk)) {
+                decode_inner(decode_mpls(payload.bytes), payload, walk);
+            }
+            return;
+        case ethertype::pppoe_session:
+            if (enter_tunnel(walk)) {
+                decode_inner(decode_pppoe_session(payload.bytes), payload, walk);
+            }
+            return;
+        default:
+            set_class(walk.out, PacketClass::non_ip);
+            if (walk.depth > 0) {
+                walk.out.undecoded = Undecoded::tunnel_protocol;
+            }
+            return;
+    }
+}
+
+// The packet a tunnel header led to, decoded as the next layer of the walk.
+void decode_inner(const Inner& inner, const Span& outer, Walk& walk) noexcept {
+    DecodedPacket& out = walk.out;
+    const Span payload = outer.tail(inner.payload.empty() ? outer.bytes.last(0) : inner.payload);
+    switch (inner.kind) {
+        case InnerKind::ethernet:
+            decode_network(decode_link(DLT_EN10MB, payload.bytes), payload, walk);
+            return;
+        case InnerKind::ethertype:
+            decode_ethertype(inner.ethertype, payload, walk);
+            return;
+        case InnerKind::ip:
+            decode_ip_version(payload, walk);
+            return;
+        case InnerKind::wifi: {
+            const Inner llc = decode_wifi_data(payload.bytes);
+            decode_inner(llc, payload, walk);
+            return;
+        }
+        case InnerKind::other:
+            stop_undecoded(out, PacketClass::other_ip, Undecoded::tunnel_protocol);
+            return;
+        case InnerKind::truncated:
+            stop_undecoded(out, PacketClass::truncated, Undecoded::tunnel_truncated, Layer::ip);
+            return;
+        case InnerKind::malformed:
+            stop_undecoded(out, PacketClass::malformed, Undecoded::tunnel_malformed);
+            return;
     }
 }
 
@@ -113,39 +347,9 @@ void decode_frame(int link_type, Bytes captured, std::uint32_t wire_len, Decoded
     out.wire_len = wire_len;
     out.link_type = link_type;
 
+    Walk walk{out};
     const LinkResult link = decode_link(link_type, captured);
-    // The IP packet's length on the wire: the frame's wire length minus the link header.
-    const std::size_t link_header = captured.size() - link.payload.size();
-    const auto ip_reported = static_cast<std::uint32_t>(
-        std::max<std::size_t>(wire_len > link_header ? wire_len - link_header : 0, link.payload.size()));
-
-    switch (link.network) {
-        case Network::ipv4:
-            decode_ip(decode_ipv4(link.payload, ip_reported), out);
-            return;
-        case Network::ipv6:
-            decode_ip(decode_ipv6(link.payload, ip_reported), out);
-            return;
-        case Network::raw_ip:
-            if (link.payload.empty()) {
-                set_class(out, PacketClass::truncated, Layer::ip);
-            } else if ((std::to_integer<unsigned>(link.payload[0]) >> 4U) == 6) {
-                decode_ip(decode_ipv6(link.payload, ip_reported), out);
-            } else {
-                decode_ip(decode_ipv4(link.payload, ip_reported), out);  // version != 4 -> malformed
-            }
-            return;
-        case Network::other:
-            set_class(out, PacketClass::non_ip);
-            return;
-        case Network::truncated:
-            set_class(out, PacketClass::truncated, Layer::link);
-            return;
-        case Network::unsupported:
-            // The capture layer refuses these; if one arrives anyway it carries no IP we know.
-            set_class(out, PacketClass::non_ip);
-            return;
-    }
+    decode_network(link, Span{captured, std::max(wire_len, static_cast<std::uint32_t>(captured.size()))}, walk);
 }
 
 }  // namespace tcpvet::decode

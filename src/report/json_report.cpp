@@ -411,6 +411,10 @@ json capture_json(const capture::CaptureStats& stats) {
     static constexpr const char* k_layer_names[] = {"none", "link", "ip", "tcp", "tcp_options"};
     json truncated_at = json::object();
     for (std::size_t i = 1; i < stats.truncated_at.size(); ++i) truncated_at[k_layer_names[i]] = stats.truncated_at[i];
+    json undecoded = json::object();
+    for (std::size_t i = 1; i < stats.undecoded.size(); ++i) {
+        undecoded[capture::undecoded_name(static_cast<Undecoded>(i))] = stats.undecoded[i];
+    }
     json result{{"packets", stats.packets},
                 {"bytes", stats.bytes},
                 {"captured_bytes", stats.captured_bytes},
@@ -424,7 +428,9 @@ json capture_json(const capture::CaptureStats& stats) {
                 {"truncated_at", truncated_at},
                 {"bad_checksums", JsonObject()("ipv4", stats.bad_ip_checksum)("tcp", stats.bad_tcp_checksum).take()},
                 {"unverified_tcp_checksums", stats.unverified_tcp_checksum},
-                {"malformed_tcp_options", stats.malformed_tcp_options}};
+                {"malformed_tcp_options", stats.malformed_tcp_options},
+                {"tunnelled", stats.tunnelled},
+                {"undecoded", undecoded}};
     if (!stats.empty()) {
         result["first"] = time_json(stats.first_ts_ns);
         result["last"] = time_json(stats.last_ts_ns);

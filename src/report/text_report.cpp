@@ -123,6 +123,19 @@ const char* verdict_color(const std::string& verdict) {
 
 }  // namespace
 
+std::string render_undecoded_note(const capture::CaptureStats& stats) {
+    const std::uint64_t total = stats.undecoded_total();
+    if (total == 0) return {};
+    std::string reasons;
+    for (std::size_t i = 1; i < stats.undecoded.size(); ++i) {
+        if (stats.undecoded[i] == 0) continue;
+        if (!reasons.empty()) reasons += ", ";
+        reasons += std::to_string(stats.undecoded[i]) + " " + capture::undecoded_name(static_cast<Undecoded>(i));
+    }
+    return "note: " + std::to_string(total) + " frame(s) may carry TCP that tcpvet could not open (" + reasons +
+           "); they are counted under \"not opened\" in the capture summary";
+}
+
 std::string render_capture_summary(const std::vector<std::string>& inputs, const PipelineResult& result,
                                    const TextStyle& style) {
     const capture::CaptureStats& stats = result.capture;
@@ -153,6 +166,15 @@ std::string render_capture_summary(const std::vector<std::string>& inputs, const
         for (std::size_t i = 1; i < stats.truncated_at.size(); ++i) {
             if (stats.truncated_at[i] == 0) continue;
             out += "    at " + pad_right(k_layers[i], 19) + std::to_string(stats.truncated_at[i]) + "\n";
+        }
+    }
+    if (stats.tunnelled != 0) out += count_line("tunnelled", stats.tunnelled);
+    if (stats.undecoded_total() != 0) {
+        out += count_line("not opened", stats.undecoded_total());
+        for (std::size_t i = 1; i < stats.undecoded.size(); ++i) {
+            if (stats.undecoded[i] == 0) continue;
+            out += "    " + pad_right(capture::undecoded_name(static_cast<Undecoded>(i)), 22) +
+                   std::to_string(stats.undecoded[i]) + "\n";
         }
     }
     out += count_line("bad ipv4 checksums", stats.bad_ip_checksum);

@@ -34,6 +34,8 @@ struct CaptureStats {
     std::uint64_t bad_tcp_checksum = 0;
     std::uint64_t unverified_tcp_checksum = 0;
     std::uint64_t malformed_tcp_options = 0;
+    std::uint64_t tunnelled = 0;  // frames whose innermost layer sat inside at least one encapsulation
+    std::array<std::uint64_t, k_undecoded_reasons> undecoded{};  // indexed by Undecoded
     std::int64_t first_ts_ns = std::numeric_limits<std::int64_t>::max();
     std::int64_t last_ts_ns = std::numeric_limits<std::int64_t>::min();
     std::array<LinkTypeCount, k_max_link_types> link_types{};  // first k_max_link_types distinct types
@@ -43,6 +45,11 @@ struct CaptureStats {
     [[nodiscard]] bool empty() const noexcept { return packets == 0; }
     // Frames of link types tcpvet does not decode (each such type is named in link_types).
     [[nodiscard]] std::uint64_t undecoded_link_packets() const noexcept;
+    // Frames that may carry TCP tcpvet could not reach (every Undecoded reason but none).
+    [[nodiscard]] std::uint64_t undecoded_total() const noexcept;
 };
+
+// The report name of an Undecoded reason ("encrypted", "tunnel_truncated", ...).
+[[nodiscard]] const char* undecoded_name(Undecoded reason) noexcept;
 
 }  // namespace tcpvet::capture

@@ -15,6 +15,10 @@ struct TextStyle {
     unsigned width = 80;
 };
 
+// One line for standard error when frames that may carry TCP could not be opened (ESP, a tunnel
+// cut short, ...), naming the count per reason; empty when there were none.
+[[nodiscard]] std::string render_undecoded_note(const capture::CaptureStats& stats);
+
 [[nodiscard]] std::string render_capture_summary(const std::vector<std::string>& inputs, const PipelineResult& result,
                                                  const TextStyle& style);
 [[nodiscard]] std::string render_tracker_summary(const PipelineResult& result, std::uint64_t half_open_unlisted);
