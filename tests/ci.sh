@@ -5,7 +5,10 @@
 #   3. ASan+UBSan build in build-asan/ and the whole ctest suite again (but the slow TShark corpus diff)
 #   4. libFuzzer build in build-fuzz/ (clang-14) and each fuzz target for FUZZ_SECONDS on a copy of
 #      its seed corpus (tests/fuzz/corpus/<target>/)
-# and prints one line `N passed, N failed` counting those steps. Exits non-zero when any step failed.
+# then a table of the steps and, last, one line `N passed, N failed, N skipped` counting tests: the
+# ctest results of the release and ASan runs plus one per fuzz target (a failed build or dependency
+# step counts as one failure). Under CI=true a skipped test (exit 77) is a failure unless its name is
+# on tests/skip_allowlist.txt with the reason. Exits non-zero when any step failed.
 #
 # Environment:
 #   FUZZ_SECONDS=60   time per fuzz target
@@ -23,6 +26,11 @@ fuzz_targets=(fuzz_decode fuzz_tcp_options fuzz_pipeline)
 
 passed=0
 failed=0
+tests_passed=0
+tests_failed=0
+tests_skipped=0
+other_failed=0  # failed steps that are not test runs (dependencies, builds)
+skip_allowlist="$root/tests/skip_allowlist.txt"
 failed_steps=()
 timings=()
 run_started=$SECONDS
@@ -58,7 +66,43 @@ summary() {
     if [[ $failed -gt 0 ]]; then
         echo "failed steps: ${failed_steps[*]}"
     fi
-    echo "$passed passed, $failed failed"
+    echo "steps: $passed ok, $failed failed"
+    echo "tests: $tests_passed passed, $((tests_failed + other_failed)) failed, $tests_skipped skipped"
+}
+
+# skip_allowed NAME: is NAME the first field of a line of tests/skip_allowlist.txt?
+skip_allowed() {
+    [[ -f "$skip_allowlist" ]] && awk -v name="$1" '$1 == name { found = 1 } END { exit !found }' "$skip_allowlist"
+}
+
+# count_ctest LOG: adds one ctest run's results to the test counts. Under CI=true a skipped test
+# that is not on the allow-list counts as failed, and the run fails (status 1).
+count_ctest() {
+    local log="$1" total=0 failed_n=0 line name rc=0
+    line="$(grep -E '^[0-9]+% tests passed, [0-9]+ tests? failed out of [0-9]+' "$log" | tail -1)"
+    if [[ $line =~ ([0-9]+)\ tests?\ failed\ out\ of\ ([0-9]+) ]]; then
+        failed_n=${BASH_REMATCH[1]}
+        total=${BASH_REMATCH[2]}
+    else
+        echo "no ctest result line in $log"
+        other_failed=$((other_failed + 1))
+        return 1
+    fi
+    local skipped=()
+    mapfile -t skipped < <(sed -nE 's/^[[:space:]]+[0-9]+ - (.*) \((Skipped|Disabled)\)$/\1/p' "$log")
+    # ctest counts a skipped test among those that passed.
+    tests_passed=$((tests_passed + total - failed_n - ${#skipped[@]}))
+    tests_failed=$((tests_failed + failed_n))
+    for name in "${skipped[@]}"; do
+        if [[ "${CI:-}" == true ]] && ! skip_allowed "$name"; then
+            echo "FAILED: $name skipped under CI=true and not on tests/skip_allowlist.txt"
+            tests_failed=$((tests_failed + 1))
+            rc=1
+        else
+            tests_skipped=$((tests_skipped + 1))
+        fi
+    done
+    return $rc
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -98,7 +142,11 @@ configure_and_build() {  # DIR, then cmake options
 run_ctest() {  # DIR, then ctest options
     local dir="$1"
     shift
-    ctest --test-dir "$dir" --output-on-failure -j "$JOBS" "$@"
+    local log="$dir/ctest-run.log"
+    ctest --test-dir "$dir" --output-on-failure -j "$JOBS" "$@" 2>&1 | tee "$log"
+    local rc=${PIPESTATUS[0]}
+    count_ctest "$log" || rc=1
+    return $rc
 }
 
 run_ctest_asan() {
@@ -142,8 +190,18 @@ run_fuzzer() {  # TARGET
     fi
 }
 
+run_fuzzer_counted() {  # TARGET: run_fuzzer, counted as one test
+    if run_fuzzer "$1"; then
+        tests_passed=$((tests_passed + 1))
+    else
+        tests_failed=$((tests_failed + 1))
+        return 1
+    fi
+}
+
 # ---------------------------------------------------------------------------------------------
 if ! step "dependencies" install_dependencies; then
+    other_failed=$((other_failed + 1))
     summary
     exit 1
 fi
@@ -151,6 +209,7 @@ fi
 if step "release build" configure_and_build build -DCMAKE_BUILD_TYPE=Release; then
     step "release tests" run_ctest build
 else
+    other_failed=$((other_failed + 1))
     failed=$((failed + 1))
     failed_steps+=("release tests (not run)")
 fi
@@ -159,6 +218,7 @@ if [[ -z "${SKIP_ASAN:-}" ]]; then
     if step "asan+ubsan build" configure_and_build build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTCPVET_SANITIZE=ON; then
         step "asan+ubsan tests" run_ctest_asan
     else
+        other_failed=$((other_failed + 1))
         failed=$((failed + 1))
         failed_steps+=("asan+ubsan tests (not run)")
     fi
@@ -167,9 +227,11 @@ fi
 if [[ -z "${SKIP_FUZZ:-}" ]]; then
     if step "fuzz build" build_fuzzers; then
         for target in "${fuzz_targets[@]}"; do
-            step "fuzz $target" run_fuzzer "$target"
+            step "fuzz $target" run_fuzzer_counted "$target"
         done
     else
+        other_failed=$((other_failed + 1))
+        tests_failed=$((tests_failed + ${#fuzz_targets[@]}))
         failed=$((failed + ${#fuzz_targets[@]}))
         failed_steps+=("fuzz runs (not run)")
     fi
