@@ -310,11 +310,9 @@ void decode_inner(const Inner& inner, const Span& outer, Walk& walk) noexcept {
         case InnerKind::ip:
             decode_ip_version(payload, walk);
             return;
-        case InnerKind::wifi: {
-            const Inner llc = decode_wifi_data(payload.bytes);
-            decode_inner(llc, payload, walk);
+        case InnerKind::wifi:
+            decode_network(decode_link(DLT_IEEE802_11, payload.bytes), payload, walk);
             return;
-        }
         case InnerKind::other:
             stop_undecoded(out, PacketClass::other_ip, Undecoded::tunnel_protocol);
             return;

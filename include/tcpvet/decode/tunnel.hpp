@@ -61,7 +61,4 @@ enum class UdpTunnel : std::uint8_t { none, vxlan, geneve, gtp_u, gre_in_udp, te
 [[nodiscard]] Inner decode_ayiya(Bytes ayiya) noexcept;     // draft-massar-v6ops-ayiya
 [[nodiscard]] Inner decode_udp_tunnel(UdpTunnel tunnel, Bytes payload) noexcept;
 
-// An IEEE 802.11 data frame with LLC/SNAP: the ethertype and payload; protected frames are `other`.
-[[nodiscard]] Inner decode_wifi_data(Bytes frame) noexcept;
-
 }  // namespace tcpvet::decode
