@@ -73,17 +73,16 @@ void decode_tcp_layer(const IpResult& ip, DecodedPacket& out) noexcept {
     // A first fragment is analysed only if its own claimed length holds the whole header.
     const TcpResult tcp = decode_tcp(ip.upper, ip.upper_claimed, out.tcp);
     switch (tcp.status) {
-        case TcpStatus::truncated:
-            out.fragment_first = ip.first_fragment;
-            set_class(out, PacketClass::truncated, Layer::tcp);
-            return;
-        case TcpStatus::malformed:
-            // For a first fragment, a header longer than this fragment is not an error: the
-            // rest is in the next fragment, which we do not reassemble.
-            set_class(out, ip.first_fragment ? PacketClass::ip_fragment : PacketClass::malformed);
-            return;
-        case TcpStatus::ok:
-            break;
+    case TcpStatus::truncated:
+        out.fragment_first = ip.first_fragment;
+        set_class(out, PacketClass::truncated, Layer::tcp);
+        return;
+    case TcpStatus::malformed:
+        // For a first fragment, a header longer than this fragment is not an error: the
+        // rest is in the next fragment, which we do not reassemble.
+        set_class(out, ip.first_fragment ? PacketClass::ip_fragment : PacketClass::malformed);
+        return;
+    case TcpStatus::ok: break;
     }
     set_class(out, PacketClass::tcp, tcp.truncated_at);
     out.fragment_first = ip.first_fragment;
@@ -159,38 +158,26 @@ void decode_ip_payload(IpResult ip, Walk& walk) noexcept {
         out.ip_protocol = next_header;
     }
     switch (ip.protocol) {
-        case k_ip_proto_tcp:
-            decode_tcp_layer(ip, out);
-            return;
-        case k_ip_proto_udp:
-            decode_udp(ip, walk);
-            return;
-        case k_ip_proto_icmp:
-        case k_ip_proto_icmpv6:
-            set_class(out, PacketClass::icmp);
-            return;
-        case k_ip_proto_ipv4:
-        case k_ip_proto_ipv6:
-            if (enter_tunnel(walk)) {
-                decode_ip_version(Span{ip.upper, ip.upper_claimed}, walk);
-            }
-            return;
-        case k_ip_proto_gre: {
-            const Inner inner = decode_gre(ip.upper);
-            if (enter_tunnel(walk)) {
-                decode_inner(inner, Span{ip.upper, ip.upper_claimed}, walk);
-            }
-            return;
+    case k_ip_proto_tcp: decode_tcp_layer(ip, out); return;
+    case k_ip_proto_udp: decode_udp(ip, walk); return;
+    case k_ip_proto_icmp:
+    case k_ip_proto_icmpv6: set_class(out, PacketClass::icmp); return;
+    case k_ip_proto_ipv4:
+    case k_ip_proto_ipv6:
+        if (enter_tunnel(walk)) {
+            decode_ip_version(Span{ip.upper, ip.upper_claimed}, walk);
         }
-        case k_ip_proto_esp:
-            stop_undecoded(out, PacketClass::other_ip, Undecoded::encrypted);
-            return;
-        case k_ip_proto_ipcomp:
-            stop_undecoded(out, PacketClass::other_ip, Undecoded::compressed);
-            return;
-        default:
-            set_class(out, PacketClass::other_ip);
-            return;
+        return;
+    case k_ip_proto_gre: {
+        const Inner inner = decode_gre(ip.upper);
+        if (enter_tunnel(walk)) {
+            decode_inner(inner, Span{ip.upper, ip.upper_claimed}, walk);
+        }
+        return;
+    }
+    case k_ip_proto_esp: stop_undecoded(out, PacketClass::other_ip, Undecoded::encrypted); return;
+    case k_ip_proto_ipcomp: stop_undecoded(out, PacketClass::other_ip, Undecoded::compressed); return;
+    default: set_class(out, PacketClass::other_ip); return;
     }
 }
 
@@ -199,14 +186,9 @@ void decode_ip(const IpResult& ip, Walk& walk) noexcept {
     DecodedPacket& out = walk.out;
     copy_ip(ip, out);
     switch (ip.status) {
-        case IpStatus::truncated:
-            set_class(out, PacketClass::truncated, Layer::ip);
-            return;
-        case IpStatus::malformed:
-            set_class(out, PacketClass::malformed);
-            return;
-        case IpStatus::ok:
-            break;
+    case IpStatus::truncated: set_class(out, PacketClass::truncated, Layer::ip); return;
+    case IpStatus::malformed: set_class(out, PacketClass::malformed); return;
+    case IpStatus::ok: break;
     }
     if (ip.fragment && !ip.first_fragment) {
         set_class(out, PacketClass::ip_fragment);
@@ -242,57 +224,45 @@ void decode_network(const LinkResult& link, Span frame, Walk& walk) noexcept {
     DecodedPacket& out = walk.out;
     const Span payload = frame.tail(link.payload);
     switch (link.network) {
-        case Network::ipv4:
-            decode_ipv4_span(payload, walk);
-            return;
-        case Network::ipv6:
-            decode_ipv6_span(payload, walk);
-            return;
-        case Network::raw_ip:
-            decode_ip_version(payload, walk);
-            return;
-        case Network::other:
-            decode_ethertype(link.ethertype, payload, walk);
-            return;
-        case Network::truncated:
-            set_class(out, PacketClass::truncated, Layer::link);
-            if (walk.depth > 0) {
-                out.undecoded = Undecoded::tunnel_truncated;
-            }
-            return;
-        case Network::unsupported:
-            // The capture layer refuses these; if one arrives anyway it carries no IP we know.
-            set_class(out, PacketClass::non_ip);
-            return;
+    case Network::ipv4: decode_ipv4_span(payload, walk); return;
+    case Network::ipv6: decode_ipv6_span(payload, walk); return;
+    case Network::raw_ip: decode_ip_version(payload, walk); return;
+    case Network::other: decode_ethertype(link.ethertype, payload, walk); return;
+    case Network::truncated:
+        set_class(out, PacketClass::truncated, Layer::link);
+        if (walk.depth > 0) {
+            out.undecoded = Undecoded::tunnel_truncated;
+        }
+        return;
+    case Network::unsupported:
+        // The capture layer refuses these; if one arrives anyway it carries no IP we know.
+        set_class(out, PacketClass::non_ip);
+        return;
     }
 }
 
 // The ethertypes that name an encapsulation rather than a network protocol.
 void decode_ethertype(std::uint16_t type, Span payload, Walk& walk) noexcept {
     switch (type) {
-        case ethertype::ipv4:
-            decode_ipv4_span(payload, walk);
-            return;
-        case ethertype::ipv6:
-            decode_ipv6_span(payload, walk);
-            return;
-        case ethertype::mpls_unicast:
-        case ethertype::mpls_multicast:
-            if (enter_tunnel(walk)) {
-                decode_inner(decode_mpls(payload.bytes), payload, walk);
-            }
-            return;
-        case ethertype::pppoe_session:
-            if (enter_tunnel(walk)) {
-                decode_inner(decode_pppoe_session(payload.bytes), payload, walk);
-            }
-            return;
-        default:
-            set_class(walk.out, PacketClass::non_ip);
-            if (walk.depth > 0) {
-                walk.out.undecoded = Undecoded::tunnel_protocol;
-            }
-            return;
+    case ethertype::ipv4: decode_ipv4_span(payload, walk); return;
+    case ethertype::ipv6: decode_ipv6_span(payload, walk); return;
+    case ethertype::mpls_unicast:
+    case ethertype::mpls_multicast:
+        if (enter_tunnel(walk)) {
+            decode_inner(decode_mpls(payload.bytes), payload, walk);
+        }
+        return;
+    case ethertype::pppoe_session:
+        if (enter_tunnel(walk)) {
+            decode_inner(decode_pppoe_session(payload.bytes), payload, walk);
+        }
+        return;
+    default:
+        set_class(walk.out, PacketClass::non_ip);
+        if (walk.depth > 0) {
+            walk.out.undecoded = Undecoded::tunnel_protocol;
+        }
+        return;
     }
 }
 
@@ -301,27 +271,15 @@ void decode_inner(const Inner& inner, const Span& outer, Walk& walk) noexcept {
     DecodedPacket& out = walk.out;
     const Span payload = outer.tail(inner.payload.empty() ? outer.bytes.last(0) : inner.payload);
     switch (inner.kind) {
-        case InnerKind::ethernet:
-            decode_network(decode_link(DLT_EN10MB, payload.bytes), payload, walk);
-            return;
-        case InnerKind::ethertype:
-            decode_ethertype(inner.ethertype, payload, walk);
-            return;
-        case InnerKind::ip:
-            decode_ip_version(payload, walk);
-            return;
-        case InnerKind::wifi:
-            decode_network(decode_link(DLT_IEEE802_11, payload.bytes), payload, walk);
-            return;
-        case InnerKind::other:
-            stop_undecoded(out, PacketClass::other_ip, Undecoded::tunnel_protocol);
-            return;
-        case InnerKind::truncated:
-            stop_undecoded(out, PacketClass::truncated, Undecoded::tunnel_truncated, Layer::ip);
-            return;
-        case InnerKind::malformed:
-            stop_undecoded(out, PacketClass::malformed, Undecoded::tunnel_malformed);
-            return;
+    case InnerKind::ethernet: decode_network(decode_link(DLT_EN10MB, payload.bytes), payload, walk); return;
+    case InnerKind::ethertype: decode_ethertype(inner.ethertype, payload, walk); return;
+    case InnerKind::ip: decode_ip_version(payload, walk); return;
+    case InnerKind::wifi: decode_network(decode_link(DLT_IEEE802_11, payload.bytes), payload, walk); return;
+    case InnerKind::other: stop_undecoded(out, PacketClass::other_ip, Undecoded::tunnel_protocol); return;
+    case InnerKind::truncated:
+        stop_undecoded(out, PacketClass::truncated, Undecoded::tunnel_truncated, Layer::ip);
+        return;
+    case InnerKind::malformed: stop_undecoded(out, PacketClass::malformed, Undecoded::tunnel_malformed); return;
     }
 }
 

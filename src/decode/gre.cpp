@@ -94,27 +94,22 @@ Inner ppp(Bytes payload) noexcept {
 
 Inner by_protocol(std::uint16_t protocol, bool sequenced, Bytes payload) noexcept {
     switch (protocol) {
-        case ethertype::transparent_ethernet:
+    case ethertype::transparent_ethernet: return Inner{.kind = InnerKind::ethernet, .payload = payload};
+    case k_proto_erspan_1_2: {
+        // Type I has no ERSPAN header and no GRE sequence number; type II has both.
+        if (!sequenced) {
             return Inner{.kind = InnerKind::ethernet, .payload = payload};
-        case k_proto_erspan_1_2: {
-            // Type I has no ERSPAN header and no GRE sequence number; type II has both.
-            if (!sequenced) {
-                return Inner{.kind = InnerKind::ethernet, .payload = payload};
-            }
-            ByteReader reader{payload};
-            if (!reader.skip(k_erspan_2_header)) {
-                return truncated();
-            }
-            return Inner{.kind = InnerKind::ethernet, .payload = reader.rest()};
         }
-        case k_proto_erspan_3:
-            return erspan_3(payload);
-        case k_proto_wccp:
-            return wccp(payload);
-        case k_proto_ppp:
-            return ppp(payload);
-        default:
-            break;
+        ByteReader reader{payload};
+        if (!reader.skip(k_erspan_2_header)) {
+            return truncated();
+        }
+        return Inner{.kind = InnerKind::ethernet, .payload = reader.rest()};
+    }
+    case k_proto_erspan_3: return erspan_3(payload);
+    case k_proto_wccp: return wccp(payload);
+    case k_proto_ppp: return ppp(payload);
+    default: break;
     }
     if (protocol >= k_proto_aruba_first && protocol <= k_proto_aruba_last) {
         return Inner{.kind = InnerKind::wifi, .payload = payload};

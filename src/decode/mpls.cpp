@@ -21,16 +21,11 @@ constexpr std::uint16_t k_ppp_mpls_multicast = 0x0283;
 
 std::uint16_t ppp_protocol_ethertype(std::uint16_t protocol) noexcept {
     switch (protocol) {
-        case k_ppp_ipv4:
-            return ethertype::ipv4;
-        case k_ppp_ipv6:
-            return ethertype::ipv6;
-        case k_ppp_mpls_unicast:
-            return ethertype::mpls_unicast;
-        case k_ppp_mpls_multicast:
-            return ethertype::mpls_multicast;
-        default:
-            return 0;  // LCP, IPCP, CHAP, ...: control traffic, no packet inside
+    case k_ppp_ipv4: return ethertype::ipv4;
+    case k_ppp_ipv6: return ethertype::ipv6;
+    case k_ppp_mpls_unicast: return ethertype::mpls_unicast;
+    case k_ppp_mpls_multicast: return ethertype::mpls_multicast;
+    default: return 0;  // LCP, IPCP, CHAP, ...: control traffic, no packet inside
     }
 }
 
@@ -53,17 +48,15 @@ Inner decode_mpls(Bytes labels) noexcept {
     // No protocol field follows the stack: IP by its version nibble, as Wireshark and Zeek
     // guess; a first nibble of 0 is the pseudowire control word (RFC 4385) before Ethernet.
     switch (std::to_integer<unsigned>(payload[0]) >> 4U) {
-        case 4:
-        case 6:
-            return Inner{.kind = InnerKind::ip, .payload = payload};
-        case 0: {
-            if (!reader.skip(k_pseudowire_control_word)) {
-                return Inner{.kind = InnerKind::truncated};
-            }
-            return Inner{.kind = InnerKind::ethernet, .payload = reader.rest()};
+    case 4:
+    case 6: return Inner{.kind = InnerKind::ip, .payload = payload};
+    case 0: {
+        if (!reader.skip(k_pseudowire_control_word)) {
+            return Inner{.kind = InnerKind::truncated};
         }
-        default:
-            return Inner{.kind = InnerKind::ethernet, .payload = payload};
+        return Inner{.kind = InnerKind::ethernet, .payload = reader.rest()};
+    }
+    default: return Inner{.kind = InnerKind::ethernet, .payload = payload};
     }
 }
 

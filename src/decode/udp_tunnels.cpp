@@ -31,21 +31,14 @@ Inner malformed() noexcept { return Inner{.kind = InnerKind::malformed}; }
 
 UdpTunnel by_port(std::uint16_t port) noexcept {
     switch (port) {
-        case k_port_vxlan:
-        case k_port_vxlan_linux:
-            return UdpTunnel::vxlan;
-        case k_port_geneve:
-            return UdpTunnel::geneve;
-        case k_port_gtp_u:
-            return UdpTunnel::gtp_u;
-        case k_port_gre_in_udp:
-            return UdpTunnel::gre_in_udp;
-        case k_port_teredo:
-            return UdpTunnel::teredo;
-        case k_port_ayiya:
-            return UdpTunnel::ayiya;
-        default:
-            return UdpTunnel::none;
+    case k_port_vxlan:
+    case k_port_vxlan_linux: return UdpTunnel::vxlan;
+    case k_port_geneve: return UdpTunnel::geneve;
+    case k_port_gtp_u: return UdpTunnel::gtp_u;
+    case k_port_gre_in_udp: return UdpTunnel::gre_in_udp;
+    case k_port_teredo: return UdpTunnel::teredo;
+    case k_port_ayiya: return UdpTunnel::ayiya;
+    default: return UdpTunnel::none;
     }
 }
 
@@ -191,20 +184,13 @@ Inner decode_ayiya(Bytes ayiya) noexcept {
 
 Inner decode_udp_tunnel(UdpTunnel tunnel, Bytes payload) noexcept {
     switch (tunnel) {
-        case UdpTunnel::vxlan:
-            return decode_vxlan(payload);
-        case UdpTunnel::geneve:
-            return decode_geneve(payload);
-        case UdpTunnel::gtp_u:
-            return decode_gtp_u(payload);
-        case UdpTunnel::gre_in_udp:
-            return decode_gre(payload);
-        case UdpTunnel::teredo:
-            return decode_teredo(payload);
-        case UdpTunnel::ayiya:
-            return decode_ayiya(payload);
-        case UdpTunnel::none:
-            break;
+    case UdpTunnel::vxlan: return decode_vxlan(payload);
+    case UdpTunnel::geneve: return decode_geneve(payload);
+    case UdpTunnel::gtp_u: return decode_gtp_u(payload);
+    case UdpTunnel::gre_in_udp: return decode_gre(payload);
+    case UdpTunnel::teredo: return decode_teredo(payload);
+    case UdpTunnel::ayiya: return decode_ayiya(payload);
+    case UdpTunnel::none: break;
     }
     return Inner{.kind = InnerKind::other};
 }

@@ -52,14 +52,14 @@ void check_inner(const DecodedPacket& p, const TunnelCase& c) {
 
 const std::vector<TunnelCase>& cases() {
     static const std::vector<TunnelCase> all{
-        {"gre_ipv4", frames::tunnel_gre_ipv4, 1, false},   {"gre_teb", frames::tunnel_gre_teb, 1, false},
-        {"erspan_2", frames::tunnel_erspan_2, 1, false},   {"erspan_3", frames::tunnel_erspan_3, 1, false},
-        {"vxlan", frames::tunnel_vxlan, 1, false},         {"geneve", frames::tunnel_geneve, 1, false},
-        {"gtp_u", frames::tunnel_gtp_u, 1, false},         {"mpls", frames::tunnel_mpls, 1, false},
-        {"mpls_pw", frames::tunnel_mpls_pw, 1, false},     {"pppoe", frames::tunnel_pppoe, 1, false},
-        {"ipip", frames::tunnel_ipip, 1, false},           {"ip6in4", frames::tunnel_ip6in4, 1, true},
-        {"ip4in6", frames::tunnel_ip4in6, 1, false},       {"ip6in6", frames::tunnel_ip6in6, 1, true},
-        {"teredo", frames::tunnel_teredo, 1, true},        {"nested", frames::tunnel_nested, 3, false},
+        {"gre_ipv4", frames::tunnel_gre_ipv4, 1, false}, {"gre_teb", frames::tunnel_gre_teb, 1, false},
+        {"erspan_2", frames::tunnel_erspan_2, 1, false}, {"erspan_3", frames::tunnel_erspan_3, 1, false},
+        {"vxlan", frames::tunnel_vxlan, 1, false},       {"geneve", frames::tunnel_geneve, 1, false},
+        {"gtp_u", frames::tunnel_gtp_u, 1, false},       {"mpls", frames::tunnel_mpls, 1, false},
+        {"mpls_pw", frames::tunnel_mpls_pw, 1, false},   {"pppoe", frames::tunnel_pppoe, 1, false},
+        {"ipip", frames::tunnel_ipip, 1, false},         {"ip6in4", frames::tunnel_ip6in4, 1, true},
+        {"ip4in6", frames::tunnel_ip4in6, 1, false},     {"ip6in6", frames::tunnel_ip6in6, 1, true},
+        {"teredo", frames::tunnel_teredo, 1, true},      {"nested", frames::tunnel_nested, 3, false},
     };
     return all;
 }

@@ -54,11 +54,11 @@ enum class UdpTunnel : std::uint8_t { none, vxlan, geneve, gtp_u, gre_in_udp, te
 // The tunnel a UDP datagram between these ports is taken for (destination port first).
 [[nodiscard]] UdpTunnel udp_tunnel_for(std::uint16_t src_port, std::uint16_t dst_port) noexcept;
 
-[[nodiscard]] Inner decode_vxlan(Bytes vxlan) noexcept;     // RFC 7348
-[[nodiscard]] Inner decode_geneve(Bytes geneve) noexcept;   // RFC 8926
-[[nodiscard]] Inner decode_gtp_u(Bytes gtp) noexcept;       // 3GPP TS 29.281
-[[nodiscard]] Inner decode_teredo(Bytes teredo) noexcept;   // RFC 4380
-[[nodiscard]] Inner decode_ayiya(Bytes ayiya) noexcept;     // draft-massar-v6ops-ayiya
+[[nodiscard]] Inner decode_vxlan(Bytes vxlan) noexcept;    // RFC 7348
+[[nodiscard]] Inner decode_geneve(Bytes geneve) noexcept;  // RFC 8926
+[[nodiscard]] Inner decode_gtp_u(Bytes gtp) noexcept;      // 3GPP TS 29.281
+[[nodiscard]] Inner decode_teredo(Bytes teredo) noexcept;  // RFC 4380
+[[nodiscard]] Inner decode_ayiya(Bytes ayiya) noexcept;    // draft-massar-v6ops-ayiya
 [[nodiscard]] Inner decode_udp_tunnel(UdpTunnel tunnel, Bytes payload) noexcept;
 
 }  // namespace tcpvet::decode
