@@ -7,8 +7,7 @@
 
 namespace tcpvet {
 
-FrameReader::FrameReader(capture::PacketSource& source, const PipelineOptions& options,
-                         const std::atomic<bool>* stop)
+FrameReader::FrameReader(capture::PacketSource& source, const PipelineOptions& options, const std::atomic<bool>* stop)
     : m_source(source),
       m_options(options),
       m_stop(stop),

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # tcpvet's whole test run, as CI runs it (.ci/run) and as a developer runs it before pushing:
 #   1. install the build and test dependencies (Debian 12; skipped when all are installed)
+#   1b. every C/C++ file follows .clang-format (tests/style/check_format.sh)
 #   2. Release build in build/ and the whole ctest suite
 #   3. ASan+UBSan build in build-asan/ and the whole ctest suite again (but the slow TShark corpus diff)
 #   4. libFuzzer build in build-fuzz/ (clang-14) and each fuzz target for FUZZ_SECONDS on a copy of
@@ -107,7 +108,7 @@ count_ctest() {
 
 # ---------------------------------------------------------------------------------------------
 packages=(build-essential cmake pkg-config libpcap-dev zlib1g-dev libzstd-dev zstd gzip libcli11-dev nlohmann-json3-dev doctest-dev
-          clang-14 libclang-rt-14-dev tshark tcpdump python3 python3-jsonschema groff-base iproute2)
+          clang-14 libclang-rt-14-dev clang-format-14 tshark tcpdump python3 python3-jsonschema groff-base iproute2)
 
 install_dependencies() {
     local missing=()
@@ -205,6 +206,8 @@ if ! step "dependencies" install_dependencies; then
     summary
     exit 1
 fi
+
+step "format" bash "$root/tests/style/check_format.sh" || other_failed=$((other_failed + 1))
 
 if step "release build" configure_and_build build -DCMAKE_BUILD_TYPE=Release; then
     step "release tests" run_ctest build

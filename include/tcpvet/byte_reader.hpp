@@ -50,9 +50,7 @@ public:
     constexpr bool skip(std::size_t n) noexcept { return take(n); }
 
     // Bytes left after the cursor (0 once failed).
-    [[nodiscard]] constexpr std::size_t remaining() const noexcept {
-        return m_failed ? 0 : m_data.size() - m_pos;
-    }
+    [[nodiscard]] constexpr std::size_t remaining() const noexcept { return m_failed ? 0 : m_data.size() - m_pos; }
     // The unread bytes as a view (empty once failed).
     [[nodiscard]] constexpr std::span<const std::byte> rest() const noexcept {
         return m_failed ? std::span<const std::byte>{} : m_data.subspan(m_pos);

@@ -3,12 +3,12 @@
 // misses the TLB.
 #pragma once
 
+#include <sys/mman.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <new>
-
-#include <sys/mman.h>
 
 namespace tcpvet {
 
@@ -24,14 +24,14 @@ public:
 
     [[nodiscard]] T* allocate(std::size_t count) {
         const std::size_t bytes = count * sizeof(T);
-        if (bytes < k_huge_page) return static_cast<T*>(::operator new(bytes, std::align_val_t{alignof(T)}));
+        if (bytes < k_huge_page) return static_cast<T*>(::operator new (bytes, std::align_val_t{alignof(T)}));
         return static_cast<T*>(map_aligned(rounded(bytes)));
     }
 
     void deallocate(T* block, std::size_t count) noexcept {
         const std::size_t bytes = count * sizeof(T);
         if (bytes < k_huge_page) {
-            ::operator delete(block, std::align_val_t{alignof(T)});
+            ::operator delete (block, std::align_val_t{alignof(T)});
         } else {
             (void)::munmap(block, rounded(bytes));
         }

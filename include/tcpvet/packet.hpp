@@ -17,14 +17,14 @@ enum class ChecksumResult : std::uint8_t { unverified, ok, bad };
 
 // What the dispatcher made of a frame; every frame lands in exactly one class.
 enum class PacketClass : std::uint8_t {
-    tcp,              // a TCP segment with at least the fixed 20-byte header decoded
-    non_ip,           // link layer decoded, not IPv4/IPv6 (ARP, LLDP, ...)
+    tcp,     // a TCP segment with at least the fixed 20-byte header decoded
+    non_ip,  // link layer decoded, not IPv4/IPv6 (ARP, LLDP, ...)
     udp,
-    icmp,             // ICMP or ICMPv6
-    other_ip,         // IP carrying another protocol (or an IPv6 extension we do not walk)
-    ip_fragment,      // a non-first IP fragment, or a first fragment too short to hold the TCP header
-    truncated,        // cut before the TCP header (see truncated_at)
-    malformed,        // headers inconsistent in a way that is not truncation (bad IP version, IHL < 5, ...)
+    icmp,         // ICMP or ICMPv6
+    other_ip,     // IP carrying another protocol (or an IPv6 extension we do not walk)
+    ip_fragment,  // a non-first IP fragment, or a first fragment too short to hold the TCP header
+    truncated,    // cut before the TCP header (see truncated_at)
+    malformed,    // headers inconsistent in a way that is not truncation (bad IP version, IHL < 5, ...)
 };
 
 // Why a frame's TCP (if any) could not be reached, beyond its class: counted per reason.
@@ -107,11 +107,11 @@ struct TcpHeader {
 };
 
 struct DecodedPacket {
-    std::uint64_t frame = 0;   // counted from 1 across all inputs
-    std::int64_t ts_ns = 0;    // capture time, nanoseconds since the epoch
-    std::uint32_t caplen = 0;  // bytes captured
+    std::uint64_t frame = 0;     // counted from 1 across all inputs
+    std::int64_t ts_ns = 0;      // capture time, nanoseconds since the epoch
+    std::uint32_t caplen = 0;    // bytes captured
     std::uint32_t wire_len = 0;  // bytes on the wire
-    int link_type = 0;         // DLT_*
+    int link_type = 0;           // DLT_*
 
     PacketClass cls = PacketClass::malformed;
     Layer truncated_at = Layer::none;  // set also on tcp packets whose options or payload were cut
@@ -122,9 +122,9 @@ struct DecodedPacket {
 
     // IP layer (valid for tcp, udp, icmp, other_ip, ip_fragment)
     std::uint8_t ip_version = 0;
-    std::uint8_t ttl = 0;  // hop limit for IPv6
+    std::uint8_t ttl = 0;          // hop limit for IPv6
     std::uint8_t ip_protocol = 0;  // the upper-layer protocol reached
-    bool fragment_first = false;  // a first fragment (MF set, offset 0) analysed as TCP
+    bool fragment_first = false;   // a first fragment (MF set, offset 0) analysed as TCP
     IpAddress src{};
     IpAddress dst{};
     ChecksumResult ip_checksum = ChecksumResult::unverified;  // IPv4 header checksum

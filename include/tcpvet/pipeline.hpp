@@ -13,9 +13,9 @@ namespace tcpvet {
 
 struct PipelineOptions {
     flow::TrackerOptions tracker{};
-    bool progress_bar = false;  // draw the stderr progress line (caller checked TTY and --quiet)
-    std::uint64_t max_packets = 0;      // stop after this many frames (0: no limit)
-    std::int64_t max_duration_ns = 0;   // live: stop after this much wall time (0: no limit)
+    bool progress_bar = false;         // draw the stderr progress line (caller checked TTY and --quiet)
+    std::uint64_t max_packets = 0;     // stop after this many frames (0: no limit)
+    std::int64_t max_duration_ns = 0;  // live: stop after this much wall time (0: no limit)
     // Tracking shards (--threads). Above 1, files are read by one thread and tracked by this many,
     // for the same output; live captures, per-frame observers and payload bytes stay on one thread.
     unsigned threads = 1;

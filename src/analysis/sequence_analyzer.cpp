@@ -196,8 +196,8 @@ SegmentAnalysis SequenceAnalyzer::analyze(unsigned direction, const DecodedPacke
                 ta |= k_keep_alive;
             }
             // WINDOW UPDATE: empty, same seq/ack as before, a new non-zero window.
-            if (seglen == 0 && window != 0 && window != fwd.window && seq == fwd.next_seq &&
-                ack == fwd.last_ack && (flags & k_syn_fin_rst) == 0) {
+            if (seglen == 0 && window != 0 && window != fwd.window && seq == fwd.next_seq && ack == fwd.last_ack &&
+                (flags & k_syn_fin_rst) == 0) {
                 ta |= k_window_update;
             }
             // WINDOW FULL: data reaching exactly the right edge the peer advertised, once its
@@ -211,25 +211,24 @@ SegmentAnalysis SequenceAnalyzer::analyze(unsigned direction, const DecodedPacke
                 }
             }
             // KEEP ALIVE ACK: repeats the previous ACK right after a keep-alive from the peer.
-            if (seglen == 0 && window != 0 && window == fwd.window && seq == fwd.next_seq &&
-                ack == fwd.last_ack && (rev.last_flags & k_keep_alive) != 0 && (flags & k_syn_fin_rst) == 0) {
+            if (seglen == 0 && window != 0 && window == fwd.window && seq == fwd.next_seq && ack == fwd.last_ack &&
+                (rev.last_flags & k_keep_alive) != 0 && (flags & k_syn_fin_rst) == 0) {
                 ta |= k_keep_alive_ack;
                 checks_done = true;
             }
         }
         if (!checks_done) {
             // ZERO WINDOW PROBE ACK: repeats the previous ACK and zero window after a probe.
-            if (seglen == 0 && window == 0 && window == fwd.window && seq == fwd.next_seq &&
-                ack == fwd.last_ack && (rev.last_flags & k_zero_window_probe) != 0 &&
-                (flags & k_syn_fin_rst) == 0) {
+            if (seglen == 0 && window == 0 && window == fwd.window && seq == fwd.next_seq && ack == fwd.last_ack &&
+                (rev.last_flags & k_zero_window_probe) != 0 && (flags & k_syn_fin_rst) == 0) {
                 ta |= k_zero_window_probe_ack;
                 checks_done = true;
             }
         }
         if (!checks_done) {
             // DUPLICATE ACK: empty, same window/seq/ack as the previous segment.
-            if (seglen == 0 && window != 0 && window == fwd.window && seq == fwd.next_seq &&
-                ack == fwd.last_ack && (flags & k_syn_fin_rst) == 0) {
+            if (seglen == 0 && window != 0 && window == fwd.window && seq == fwd.next_seq && ack == fwd.last_ack &&
+                (flags & k_syn_fin_rst) == 0) {
                 fwd.dup_ack_num = fwd.dup_ack_num == -1 ? 1 : fwd.dup_ack_num + 1;
                 ta |= k_duplicate_ack;
                 out.dup_ack_num = static_cast<std::uint32_t>(fwd.dup_ack_num);
@@ -280,12 +279,10 @@ SegmentAnalysis SequenceAnalyzer::analyze(unsigned direction, const DecodedPacke
                 } else {
                     // OUT-OF-ORDER: soon after the highest segment (within the initial RTT, or
                     // 3 ms when unknown) and not simply ending at nextseq.
-                    const std::uint64_t ooo_threshold = m_first_rtt_ns == 0
-                                                            ? k_default_ooo_threshold_ns
-                                                            : static_cast<std::uint64_t>(m_first_rtt_ns);
+                    const std::uint64_t ooo_threshold =
+                        m_first_rtt_ns == 0 ? k_default_ooo_threshold_ns : static_cast<std::uint64_t>(m_first_rtt_ns);
                     const std::uint32_t end = seq + seglen + (syn_or_fin ? 1U : 0U);
-                    if (seq_not_advanced && elapsed(now, fwd.next_seq_ts_ns) < ooo_threshold &&
-                        fwd.next_seq != end) {
+                    if (seq_not_advanced && elapsed(now, fwd.next_seq_ts_ns) < ooo_threshold && fwd.next_seq != end) {
                         ta |= k_out_of_order;
                     } else if (seq_not_advanced) {
                         ta |= k_retransmission;

@@ -95,8 +95,7 @@ void set_state(auto& side, State next) noexcept {
 
 // TCP_Reassembler.cc is_clean().
 bool is_clean(const auto& side) noexcept {
-    return side.state == State::established ||
-           (side.state == State::closed && side.prev_state == State::established);
+    return side.state == State::established || (side.state == State::closed && side.prev_state == State::established);
 }
 
 // Relative offset of the FIN (TCP_Endpoint::FIN_seq = rel_seq + seg_len of the last FIN). Approximation:
@@ -113,39 +112,38 @@ std::uint32_t buffered_end(const auto& side) noexcept {
 // TCPSessionAdapter.cc init_endpoint(): (re)start the sequence space of the sending endpoint.
 void init_endpoint(auto& ep, bool syn, std::uint32_t first_seg_seq, std::uint32_t last_seq) noexcept {
     switch (ep.state) {
-        case State::inactive:
-            if (syn) {
-                ep.start_seq = first_seg_seq;
-            } else {
-                // A partial connection: number as though a SYN had been seen, and keep the first packet
-                // from looking like a retransmission.
-                ep.start_seq = first_seg_seq - 1;
-                last_seq = first_seg_seq;
-            }
+    case State::inactive:
+        if (syn) {
+            ep.start_seq = first_seg_seq;
+        } else {
+            // A partial connection: number as though a SYN had been seen, and keep the first packet
+            // from looking like a retransmission.
+            ep.start_seq = first_seg_seq - 1;
+            last_seq = first_seg_seq;
+        }
+        ep.last_seq = last_seq;
+        break;
+    case State::syn_sent:
+    case State::syn_ack_sent:
+        if (syn && first_seg_seq != ep.start_seq) {  // "SYN_seq_jump"
+            ep.start_seq = first_seg_seq;
             ep.last_seq = last_seq;
-            break;
-        case State::syn_sent:
-        case State::syn_ack_sent:
-            if (syn && first_seg_seq != ep.start_seq) {  // "SYN_seq_jump"
-                ep.start_seq = first_seg_seq;
-                ep.last_seq = last_seq;
-            }
-            break;
-        case State::established:
-        case State::partial:
-            if (syn) {  // guess that this SYN is the one that really sets the connection up
-                ep.start_seq = first_seg_seq;
-                ep.last_seq = last_seq;
-            }
-            break;
-        case State::reset:
-            if (syn && ep.prev_state == State::inactive) {  // the earlier RST may have been injected
-                ep.start_seq = first_seg_seq;
-                ep.last_seq = last_seq;
-            }
-            break;
-        case State::closed:
-            break;
+        }
+        break;
+    case State::established:
+    case State::partial:
+        if (syn) {  // guess that this SYN is the one that really sets the connection up
+            ep.start_seq = first_seg_seq;
+            ep.last_seq = last_seq;
+        }
+        break;
+    case State::reset:
+        if (syn && ep.prev_state == State::inactive) {  // the earlier RST may have been injected
+            ep.start_seq = first_seg_seq;
+            ep.last_seq = last_seq;
+        }
+        break;
+    case State::closed: break;
     }
 }
 
@@ -281,8 +279,7 @@ void ZeekConnection::flip_roles(Side*& ep, Side*& peer) noexcept {
 
 // TCPSessionAdapter::UpdateStateMachine and its UpdateInactiveState / UpdateSYN_SentState /
 // UpdateEstablishedState / UpdateClosedState / UpdateResetState.
-void ZeekConnection::update_state_machine(Side*& ep, Side*& peer, const DecodedPacket& packet,
-                                          bool is_orig) noexcept {
+void ZeekConnection::update_state_machine(Side*& ep, Side*& peer, const DecodedPacket& packet, bool is_orig) noexcept {
     const TcpHeader& tcp = packet.tcp;
     const bool syn = tcp.has(tcp_flag::syn);
     const bool fin = tcp.has(tcp_flag::fin);
@@ -290,79 +287,78 @@ void ZeekConnection::update_state_machine(Side*& ep, Side*& peer, const DecodedP
     const bool ack = tcp.has(tcp_flag::ack);
 
     switch (ep->state) {
-        case State::inactive:
-            // UpdateInactiveState
-            if (syn) {
-                if (is_orig) {
-                    set_state(*ep, ack ? State::syn_ack_sent : State::syn_sent);
-                } else {
-                    if (!ack && peer->state == State::syn_ack_sent && tcp.seq == ep->start_seq) {
-                        // A SYN/SYN-ACK reversal: flip the endpoints and establish the connection.
-                        m_flags = static_cast<std::uint8_t>(m_flags & ~k_partial);
-                        flip_roles(ep, peer);
-                        set_state(*peer, State::established);
-                        ep->bits = static_cast<std::uint8_t>(ep->bits | k_first_packet_seen);  // SetFirstPacketSeen(true)
-                    }
-                    if (peer->state == State::syn_sent) {
-                        set_state(*peer, State::established);
-                    }
-                    set_state(*ep, State::established);
-                }
-            }
-            if (fin) {
-                set_state(*ep, State::closed);
-            }
-            if (rst) {
-                set_state(*ep, State::reset);
-            }
-            if (ep->state == State::inactive) {  // no control flag changed the state
-                if (!is_orig && packet.payload_len == 0 && m_orig.state == State::syn_sent) {
-                    // Some TCPs ACK an initial SYN before answering it: not a partial connection.
-                } else if (ack && peer->state == State::established) {
-                    // The SYN was missed but the SYN-ACK seen: establish instead of going partial.
-                    set_state(*ep, State::established);
+    case State::inactive:
+        // UpdateInactiveState
+        if (syn) {
+            if (is_orig) {
+                set_state(*ep, ack ? State::syn_ack_sent : State::syn_sent);
+            } else {
+                if (!ack && peer->state == State::syn_ack_sent && tcp.seq == ep->start_seq) {
+                    // A SYN/SYN-ACK reversal: flip the endpoints and establish the connection.
                     m_flags = static_cast<std::uint8_t>(m_flags & ~k_partial);
-                    Side& role = is_orig ? m_orig : m_resp;  // SetFirstPacketSeen(is_orig)
-                    role.bits = static_cast<std::uint8_t>(role.bits | k_first_packet_seen);
-                } else {
-                    set_state(*ep, State::partial);
+                    flip_roles(ep, peer);
+                    set_state(*peer, State::established);
+                    ep->bits = static_cast<std::uint8_t>(ep->bits | k_first_packet_seen);  // SetFirstPacketSeen(true)
                 }
-            }
-            break;
-        case State::syn_sent:
-        case State::syn_ack_sent:
-            // UpdateSYN_SentState
-            if (fin) {
-                set_state(*ep, State::closed);
-            }
-            if (rst) {
-                set_state(*ep, State::reset);
-            }
-            break;
-        case State::established:
-        case State::partial:
-            // UpdateEstablishedState
-            if (syn && ep->state == State::partial && peer->state == State::inactive && !ack) {
-                set_state(*ep, State::syn_sent);  // "SYN_after_partial"
-            }
-            if (fin && !rst) {
-                set_state(*ep, State::closed);
-                if (peer->state == State::reset && peer->prev_state == State::closed) {
-                    set_state(*peer, State::closed);  // the peer's FIN then RST was a normal termination
+                if (peer->state == State::syn_sent) {
+                    set_state(*peer, State::established);
                 }
+                set_state(*ep, State::established);
             }
-            if (rst) {
-                set_state(*ep, State::reset);
+        }
+        if (fin) {
+            set_state(*ep, State::closed);
+        }
+        if (rst) {
+            set_state(*ep, State::reset);
+        }
+        if (ep->state == State::inactive) {  // no control flag changed the state
+            if (!is_orig && packet.payload_len == 0 && m_orig.state == State::syn_sent) {
+                // Some TCPs ACK an initial SYN before answering it: not a partial connection.
+            } else if (ack && peer->state == State::established) {
+                // The SYN was missed but the SYN-ACK seen: establish instead of going partial.
+                set_state(*ep, State::established);
+                m_flags = static_cast<std::uint8_t>(m_flags & ~k_partial);
+                Side& role = is_orig ? m_orig : m_resp;  // SetFirstPacketSeen(is_orig)
+                role.bits = static_cast<std::uint8_t>(role.bits | k_first_packet_seen);
+            } else {
+                set_state(*ep, State::partial);
             }
-            break;
-        case State::closed:
-            // UpdateClosedState: after a FIN exchange a RST no longer changes anything.
-            if (rst && peer->state != State::closed) {
-                set_state(*ep, State::reset);
+        }
+        break;
+    case State::syn_sent:
+    case State::syn_ack_sent:
+        // UpdateSYN_SentState
+        if (fin) {
+            set_state(*ep, State::closed);
+        }
+        if (rst) {
+            set_state(*ep, State::reset);
+        }
+        break;
+    case State::established:
+    case State::partial:
+        // UpdateEstablishedState
+        if (syn && ep->state == State::partial && peer->state == State::inactive && !ack) {
+            set_state(*ep, State::syn_sent);  // "SYN_after_partial"
+        }
+        if (fin && !rst) {
+            set_state(*ep, State::closed);
+            if (peer->state == State::reset && peer->prev_state == State::closed) {
+                set_state(*peer, State::closed);  // the peer's FIN then RST was a normal termination
             }
-            break;
-        case State::reset:
-            break;  // UpdateResetState only reports weirds
+        }
+        if (rst) {
+            set_state(*ep, State::reset);
+        }
+        break;
+    case State::closed:
+        // UpdateClosedState: after a FIN exchange a RST no longer changes anything.
+        if (rst && peer->state != State::closed) {
+            set_state(*ep, State::reset);
+        }
+        break;
+    case State::reset: break;  // UpdateResetState only reports weirds
     }
 }
 

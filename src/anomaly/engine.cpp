@@ -42,10 +42,9 @@ bool AnomalyEngine::wants_segment(const DecodedPacket& packet, const flow::Segme
     if (packet.tcp.urgent_pointer != 0 && (flags & tcp_flag::urg) == 0) return true;
     if (info.completes_handshake || info.closes_zero_window) return true;
     // Zero-window stalls, and the sequence jumps checked against the receiver's window.
-    constexpr analysis::SegmentFlags k_read = analysis::bit(analysis::SegmentFlag::zero_window) |
-                                              analysis::bit(analysis::SegmentFlag::lost_segment) |
-                                              analysis::bit(analysis::SegmentFlag::retransmission) |
-                                              analysis::bit(analysis::SegmentFlag::out_of_order);
+    constexpr analysis::SegmentFlags k_read =
+        analysis::bit(analysis::SegmentFlag::zero_window) | analysis::bit(analysis::SegmentFlag::lost_segment) |
+        analysis::bit(analysis::SegmentFlag::retransmission) | analysis::bit(analysis::SegmentFlag::out_of_order);
     return (info.analysis.flags & k_read) != 0;
 }
 

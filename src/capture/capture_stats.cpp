@@ -14,27 +14,14 @@ void CaptureStats::count(const DecodedPacket& packet) noexcept {
     captured_bytes += packet.caplen;
 
     switch (packet.cls) {
-        case PacketClass::tcp:
-            ++tcp;
-            break;
-        case PacketClass::non_ip:
-            ++non_ip;
-            break;
-        case PacketClass::udp:
-            ++udp;
-            break;
-        case PacketClass::icmp:
-            ++icmp;
-            break;
-        case PacketClass::other_ip:
-            ++other_ip;
-            break;
-        case PacketClass::malformed:
-            ++malformed;
-            break;
-        case PacketClass::ip_fragment:
-        case PacketClass::truncated:
-            break;  // counted below, as fragments and truncated
+    case PacketClass::tcp: ++tcp; break;
+    case PacketClass::non_ip: ++non_ip; break;
+    case PacketClass::udp: ++udp; break;
+    case PacketClass::icmp: ++icmp; break;
+    case PacketClass::other_ip: ++other_ip; break;
+    case PacketClass::malformed: ++malformed; break;
+    case PacketClass::ip_fragment:
+    case PacketClass::truncated: break;  // counted below, as fragments and truncated
     }
     // Every fragment counts, including first fragments analysed (or cut) as TCP.
     if (packet.cls == PacketClass::ip_fragment || packet.fragment_first) {
@@ -106,20 +93,13 @@ std::uint64_t CaptureStats::undecoded_total() const noexcept {
 
 const char* undecoded_name(Undecoded reason) noexcept {
     switch (reason) {
-        case Undecoded::none:
-            return "none";
-        case Undecoded::encrypted:
-            return "encrypted";
-        case Undecoded::compressed:
-            return "compressed";
-        case Undecoded::tunnel_malformed:
-            return "tunnel_malformed";
-        case Undecoded::tunnel_truncated:
-            return "tunnel_truncated";
-        case Undecoded::tunnel_protocol:
-            return "tunnel_protocol";
-        case Undecoded::depth_exceeded:
-            return "depth_exceeded";
+    case Undecoded::none: return "none";
+    case Undecoded::encrypted: return "encrypted";
+    case Undecoded::compressed: return "compressed";
+    case Undecoded::tunnel_malformed: return "tunnel_malformed";
+    case Undecoded::tunnel_truncated: return "tunnel_truncated";
+    case Undecoded::tunnel_protocol: return "tunnel_protocol";
+    case Undecoded::depth_exceeded: return "depth_exceeded";
     }
     return "none";
 }

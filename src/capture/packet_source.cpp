@@ -1,8 +1,6 @@
 // libpcap packet source: capture files read in order as one stream (pcap, pcap-ns, pcapng, stdin) or a live device.
 #include "tcpvet/capture/packet_source.hpp"
 
-#include "tcpvet/capture/compressed_input.hpp"
-
 #include <grp.h>
 #include <pcap/pcap.h>
 #include <pwd.h>
@@ -18,6 +16,8 @@
 #include <memory>
 #include <span>
 #include <utility>
+
+#include "tcpvet/capture/compressed_input.hpp"
 
 namespace tcpvet::capture {
 namespace {
@@ -36,9 +36,7 @@ std::string display_name(const Input& input) { return input.is_stdin ? std::stri
 
 std::string errno_text(int err) { return std::strerror(err); }
 
-bool starts_with(const char* text, const char* prefix) {
-    return std::strncmp(text, prefix, std::strlen(prefix)) == 0;
-}
+bool starts_with(const char* text, const char* prefix) { return std::strncmp(text, prefix, std::strlen(prefix)) == 0; }
 
 // The text tcpdump prints for a pcap_activate() result: the generic codes carry their detail in
 // pcap_geterr(), the specific ones get the status name plus the detail when there is one.
@@ -67,14 +65,14 @@ struct PacketSource::Impl {
     pcap_t* handle = nullptr;
     std::atomic<pcap_t*> live_handle{nullptr};  // what interrupt() may break; null unless live
     pcap_dumper_t* dumper = nullptr;
-    FILE* file = nullptr;   // pcap_file(handle) for files
+    FILE* file = nullptr;  // pcap_file(handle) for files
     // The stdio buffer of a regular file we opened. glibc ignores setvbuf's size when it is given
     // no buffer and allocates st_blksize (4 KiB): a read() per four packets of 1 KB.
     std::unique_ptr<char[]> file_buffer;
     bool seekable = false;  // ftell works on `file` (not a pipe)
     bool classic = false;   // classic pcap: a record is a 16-byte header plus caplen bytes
     std::uint32_t records_since_ftell = 0;
-    bool nano = true;       // timestamps of `handle` are in nanoseconds
+    bool nano = true;  // timestamps of `handle` are in nanoseconds
     int link_type = 0;
     Compression compression = Compression::none;  // of the open input
 

@@ -104,10 +104,7 @@ ProgressText format_progress_line(const ReadProgress& progress, std::uint64_t pa
 }
 
 ProgressBar::ProgressBar(const PacketSource& source, bool enabled) noexcept
-    : m_source(&source),
-      m_enabled(enabled),
-      m_start(std::chrono::steady_clock::now()),
-      m_last_draw(m_start) {}
+    : m_source(&source), m_enabled(enabled), m_start(std::chrono::steady_clock::now()), m_last_draw(m_start) {}
 
 ProgressBar::~ProgressBar() { finish(); }
 

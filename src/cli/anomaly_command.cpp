@@ -1,7 +1,6 @@
 // `tcpvet anomalies` and the anomaly options shared with analyze. Kept apart from commands.cpp so
 // the anomaly layer stays one seam: thresholds in, an engine observing the tracker, a report out.
 #include "tcpvet/cli/anomaly_command.hpp"
-#include "tcpvet/cli/command_support.hpp"
 
 #include <unistd.h>
 
@@ -12,6 +11,7 @@
 
 #include "tcpvet/anomaly/thresholds.hpp"
 #include "tcpvet/capture/progress.hpp"
+#include "tcpvet/cli/command_support.hpp"
 #include "tcpvet/pipeline.hpp"
 #include "tcpvet/report/anomaly_report.hpp"
 #include "tcpvet/report/json_report.hpp"
@@ -69,7 +69,9 @@ AnomalySession::AnomalySession(const Options& options, std::ostream* ndjson_out)
     }
     anomaly::AnomalyEngine::Callback callback;
     if (ndjson_out != nullptr) {
-        callback = [ndjson_out](const anomaly::Anomaly& a) { *ndjson_out << ndjson_record(a).dump() << '\n' << std::flush; };
+        callback = [ndjson_out](const anomaly::Anomaly& a) {
+            *ndjson_out << ndjson_record(a).dump() << '\n' << std::flush;
+        };
     }
     m_engine = std::make_unique<anomaly::AnomalyEngine>(thresholds, std::move(callback));
 }

@@ -2,7 +2,6 @@
 #include "tcpvet/cli/app.hpp"
 
 #include <CLI/CLI.hpp>
-
 #include <exception>
 #include <iostream>
 #include <map>
@@ -50,10 +49,13 @@ void add_output_options(CLI::App& command, Options& options) {
 }
 
 void add_tracking_options(CLI::App& command, Options& options) {
-    command.add_option("--idle-timeout", options.idle_timeout_s, "end a conversation idle this many seconds of capture time")
+    command
+        .add_option("--idle-timeout", options.idle_timeout_s,
+                    "end a conversation idle this many seconds of capture time")
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
-    command.add_option("--closed-linger", options.closed_linger_s, "keep a closed conversation this many seconds (2 MSL)")
+    command
+        .add_option("--closed-linger", options.closed_linger_s, "keep a closed conversation this many seconds (2 MSL)")
         ->check(CLI::NonNegativeNumber)
         ->capture_default_str();
     command.add_option("--max-flows", options.max_flows, "cap on conversations + half-open attempts held at once")
@@ -62,16 +64,18 @@ void add_tracking_options(CLI::App& command, Options& options) {
     command.add_option("--max-conversations", options.max_conversations, "cap on full conversations held at once")
         ->check(CLI::Range(std::uint64_t{16}, std::uint64_t{1} << 31))
         ->capture_default_str();
-    command.add_option("--half-open-list", options.half_open_list_limit,
-                       "list at most this many never-completed attempts individually; count the rest")
+    command
+        .add_option("--half-open-list", options.half_open_list_limit,
+                    "list at most this many never-completed attempts individually; count the rest")
         ->capture_default_str();
 }
 
 // Only where the output does not depend on it (per-frame and byte views stay on one thread).
 void add_threads_option(CLI::App& command, Options& options) {
-    command.add_option("--threads", options.threads,
-                       "track on N threads (one reader, N shards by flow; the same report, caps split between "
-                       "shards); 0: one per core")
+    command
+        .add_option("--threads", options.threads,
+                    "track on N threads (one reader, N shards by flow; the same report, caps split between "
+                    "shards); 0: one per core")
         ->check(CLI::Range(0U, Options::k_max_threads))
         ->capture_default_str();
 }
@@ -87,7 +91,7 @@ CLI::App* add_file_command(CLI::App& app, Options& options, const std::string& n
 
 bool is_subcommand_name(const std::string& word) {
     static const std::vector<std::string> k_names = {"analyze", "packets", "conversations", "ladder",
-                                                     "follow",  "live",    "help",   "anomalies"};
+                                                     "follow",  "live",    "help",          "anomalies"};
     for (const std::string& name : k_names) {
         if (word == name) return true;
     }
@@ -143,8 +147,9 @@ int run(int argc, char** argv) {
     live->add_option("--duration", options.duration_s, "stop after this many seconds")->check(CLI::PositiveNumber);
     live->add_option("-c,--count", options.count, "stop after this many packets");
     live->add_option("--snaplen", options.live.snaplen, "bytes captured per packet")->check(CLI::Range(64, 262144));
-    live->add_flag("--no-promisc", [&options](std::int64_t) { options.live.promiscuous = false; },
-                   "do not put the interface in promiscuous mode");
+    live->add_flag(
+        "--no-promisc", [&options](std::int64_t) { options.live.promiscuous = false; },
+        "do not put the interface in promiscuous mode");
     live->add_option("-w,--write", options.live.write_path, "also save every captured packet to this pcap file");
     live->add_option("-Z,--user", options.live.drop_to_user, "drop privileges to USER after opening the device");
     live->add_flag("--list-interfaces", options.list_interfaces, "list capture interfaces and exit");

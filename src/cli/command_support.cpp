@@ -88,7 +88,9 @@ PipelineOptions pipeline_options(const Options& options) {
     pipeline.progress_bar = !options.quiet && capture::ProgressBar::stderr_is_terminal();
     pipeline.max_packets = options.count;
     // 0: one shard per core, within the range --threads accepts.
-    pipeline.threads = options.threads != 0 ? options.threads : std::clamp(std::thread::hardware_concurrency(), 1U, Options::k_max_threads);
+    pipeline.threads = options.threads != 0
+                           ? options.threads
+                           : std::clamp(std::thread::hardware_concurrency(), 1U, Options::k_max_threads);
     return pipeline;
 }
 
@@ -106,8 +108,8 @@ int finish_status(const PipelineResult& result, Output& output) {
     // an input error, whose one line stays the only one; the report names the link type anyway).
     for (const capture::LinkTypeCount& link : result.capture.link_types) {
         if (result.failed || link.link_type < 0 || link.decoded) continue;
-        print_error("warning: " + std::to_string(link.packets) + (link.packets == 1 ? " frame" : " frames") + " of link type " +
-                    capture::link_type_name(link.link_type) + " (" + std::to_string(link.link_type) +
+        print_error("warning: " + std::to_string(link.packets) + (link.packets == 1 ? " frame" : " frames") +
+                    " of link type " + capture::link_type_name(link.link_type) + " (" + std::to_string(link.link_type) +
                     ") not decoded: tcpvet does not read this link type");
     }
     if (const std::string note = report::render_undecoded_note(result.capture); !result.failed && !note.empty()) {

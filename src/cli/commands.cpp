@@ -1,8 +1,8 @@
 // The subcommands: open input, run the pipeline with the right observer, render, choose the exit status.
 #include "tcpvet/cli/commands.hpp"
 
-#include <sys/ioctl.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -91,8 +91,6 @@ void write_json_tail(std::ostream& out, const Options& options, const PipelineRe
     const std::string text = tail.dump();
     out << "]," << std::string_view(text).substr(1) << '\n';
 }
-
-
 
 // Prints each TCP segment as it is tracked: a text line, or one JSON object per line. Lines are
 // gathered in one buffer and written in blocks, so a segment costs no allocation and no stream
@@ -321,7 +319,8 @@ int run_packets(const Options& options) {
     const bool streamed = std::find(options.inputs.begin(), options.inputs.end(), "-") != options.inputs.end();
     std::optional<StopSignals> signals;
     if (streamed) signals.emplace();
-    const PipelineResult result = run_pipeline(source, pipeline_options(options), printer, nullptr, streamed ? &g_stop : nullptr);
+    const PipelineResult result =
+        run_pipeline(source, pipeline_options(options), printer, nullptr, streamed ? &g_stop : nullptr);
     signals.reset();
     printer.flush();
     if (options.format == OutputFormat::json) output.stream() << "]}\n";
@@ -370,7 +369,8 @@ int run_ladder(const Options& options) {
                       {"window", row.window},
                       {"state_after", json::array({std::string(flow::state_name(row.state_after[0])),
                                                    std::string(flow::state_name(row.state_after[1]))})}};
-            if (options.explain) item["explain"] = report::explain_row(collector.conversation(), collector.rows(), i, options.absolute);
+            if (options.explain)
+                item["explain"] = report::explain_row(collector.conversation(), collector.rows(), i, options.absolute);
             segments.push_back(std::move(item));
         }
         json document{{"schema_version", report::k_schema_version},
@@ -408,8 +408,8 @@ int run_live(const Options& options) {
     if (!open_source(source)) return k_exit_error;
     for (const std::string& warning : source.warnings()) print_error("warning: " + warning);
 
-    const report::CollectMode mode = options.format == OutputFormat::text ? report::CollectMode::rows
-                                                                           : report::CollectMode::ndjson;
+    const report::CollectMode mode =
+        options.format == OutputFormat::text ? report::CollectMode::rows : report::CollectMode::ndjson;
     report::ReportCollector collector(mode, &output.stream(), options.half_open_list_limit);
     collector.set_flush_each(true);  // a script reading the stream sees each record as it ends
     AnomalySession anomalies(options, options.format == OutputFormat::ndjson ? &output.stream() : nullptr);
@@ -456,7 +456,8 @@ int run_live(const Options& options) {
     if (options.format == OutputFormat::text) {
         const report::TextStyle style = text_style(options, output);
         output.stream() << report::render_capture_summary({options.live.interface}, result, style) << '\n';
-        output.stream() << "Conversations\n" << report::render_conversation_table(collector.sorted_rows(), style) << '\n';
+        output.stream() << "Conversations\n"
+                        << report::render_conversation_table(collector.sorted_rows(), style) << '\n';
         output.stream() << report::render_verdict_counts(collector.counts(), style);
         output.stream() << '\n' << anomalies.render_text(style);
     } else {

@@ -23,7 +23,6 @@ report::FollowOptions follow_options(const Options& options) {
     return follow;
 }
 
-
 }  // namespace
 
 int run_follow(const Options& options) {

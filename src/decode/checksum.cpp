@@ -6,7 +6,6 @@
 #include <cstring>
 #include <initializer_list>
 
-
 namespace tcpvet::decode {
 
 namespace {

@@ -78,76 +78,76 @@ IpResult decode_ipv6(Bytes packet, std::uint32_t reported_len) noexcept {
     for (;;) {
         result.protocol = next_header;
         switch (next_header) {
-            case k_hop_by_hop:
-            case k_routing:
-            case k_destination_options: {
-                if (!fits(8)) {
-                    return result;
-                }
-                ByteReader ext{view.subspan(offset)};
-                const std::uint8_t following = ext.u8();
-                const std::size_t length = (std::size_t{ext.u8()} + 1) * 8;  // RFC 8200 §4.3-4.6
-                if (next_header == k_routing) {
-                    ext.skip(1);  // routing type
-                    if (ext.u8() != 0) {
-                        // Segments left: the pseudo-header uses the final destination, which
-                        // is not the header's dst (RFC 8200 §8.1); do not judge the checksum.
-                        result.checksum_verifiable = false;
-                    }
-                }
-                if (!fits(length)) {
-                    return result;
-                }
-                offset += length;
-                next_header = following;
-                break;
+        case k_hop_by_hop:
+        case k_routing:
+        case k_destination_options: {
+            if (!fits(8)) {
+                return result;
             }
-            case k_auth_header: {
-                if (!fits(8)) {
-                    return result;
+            ByteReader ext{view.subspan(offset)};
+            const std::uint8_t following = ext.u8();
+            const std::size_t length = (std::size_t{ext.u8()} + 1) * 8;  // RFC 8200 §4.3-4.6
+            if (next_header == k_routing) {
+                ext.skip(1);  // routing type
+                if (ext.u8() != 0) {
+                    // Segments left: the pseudo-header uses the final destination, which
+                    // is not the header's dst (RFC 8200 §8.1); do not judge the checksum.
+                    result.checksum_verifiable = false;
                 }
-                ByteReader ext{view.subspan(offset)};
-                const std::uint8_t following = ext.u8();
-                const std::size_t length = (std::size_t{ext.u8()} + 2) * 4;  // RFC 4302 §2.2
-                if (!fits(length)) {
-                    return result;
-                }
-                offset += length;
-                next_header = following;
-                break;
             }
-            case k_fragment: {
-                if (!fits(8)) {
-                    return result;
-                }
-                ByteReader ext{view.subspan(offset)};
-                const std::uint8_t following = ext.u8();
-                ext.skip(1);  // reserved
-                const std::uint16_t offset_flags = ext.be16();
-                const bool nonzero_offset = (offset_flags >> 3U) != 0;
-                const bool more_fragments = (offset_flags & 1U) != 0;
-                offset += 8;
-                next_header = following;
-                // Offset 0 without M is an atomic fragment (RFC 6946): a whole datagram.
-                result.fragment = nonzero_offset || more_fragments;
-                result.first_fragment = more_fragments && !nonzero_offset;
-                if (nonzero_offset) {
-                    // The rest is the middle of some upper-layer payload: stop here.
-                    result.protocol = next_header;
-                    result.upper = view.subspan(offset);
-                    result.upper_claimed = static_cast<std::uint32_t>(claimed - offset);
-                    result.status = IpStatus::ok;
-                    return result;
-                }
-                break;
+            if (!fits(length)) {
+                return result;
             }
-            default:
-                // The upper layer (TCP, UDP, ICMPv6, ...) or a header we cannot walk (ESP 50,
-                // No Next Header 59, unknown): stop with `protocol` naming it.
+            offset += length;
+            next_header = following;
+            break;
+        }
+        case k_auth_header: {
+            if (!fits(8)) {
+                return result;
+            }
+            ByteReader ext{view.subspan(offset)};
+            const std::uint8_t following = ext.u8();
+            const std::size_t length = (std::size_t{ext.u8()} + 2) * 4;  // RFC 4302 §2.2
+            if (!fits(length)) {
+                return result;
+            }
+            offset += length;
+            next_header = following;
+            break;
+        }
+        case k_fragment: {
+            if (!fits(8)) {
+                return result;
+            }
+            ByteReader ext{view.subspan(offset)};
+            const std::uint8_t following = ext.u8();
+            ext.skip(1);  // reserved
+            const std::uint16_t offset_flags = ext.be16();
+            const bool nonzero_offset = (offset_flags >> 3U) != 0;
+            const bool more_fragments = (offset_flags & 1U) != 0;
+            offset += 8;
+            next_header = following;
+            // Offset 0 without M is an atomic fragment (RFC 6946): a whole datagram.
+            result.fragment = nonzero_offset || more_fragments;
+            result.first_fragment = more_fragments && !nonzero_offset;
+            if (nonzero_offset) {
+                // The rest is the middle of some upper-layer payload: stop here.
+                result.protocol = next_header;
                 result.upper = view.subspan(offset);
                 result.upper_claimed = static_cast<std::uint32_t>(claimed - offset);
                 result.status = IpStatus::ok;
                 return result;
+            }
+            break;
+        }
+        default:
+            // The upper layer (TCP, UDP, ICMPv6, ...) or a header we cannot walk (ESP 50,
+            // No Next Header 59, unknown): stop with `protocol` naming it.
+            result.upper = view.subspan(offset);
+            result.upper_claimed = static_cast<std::uint32_t>(claimed - offset);
+            result.status = IpStatus::ok;
+            return result;
         }
     }
 }

@@ -16,14 +16,14 @@ namespace link_detail {
 
 namespace {
 
-constexpr std::uint16_t k_ethertype_vlan = 0x8100;       // IEEE 802.1Q C-tag
-constexpr std::uint16_t k_ethertype_qinq = 0x88a8;       // IEEE 802.1ad S-tag
+constexpr std::uint16_t k_ethertype_vlan = 0x8100;      // IEEE 802.1Q C-tag
+constexpr std::uint16_t k_ethertype_qinq = 0x88a8;      // IEEE 802.1ad S-tag
 constexpr std::uint16_t k_ethertype_qinq_old = 0x9100;  // pre-802.1ad QinQ, still seen
-constexpr std::uint16_t k_max_8023_length = 1500;        // below this the field is an 802.3 length
+constexpr std::uint16_t k_max_8023_length = 1500;       // below this the field is an 802.3 length
 
 // linktype.h values that pcap/dlt.h does not define as DLT_ constants.
-constexpr int k_linktype_raw = 101;    // LINKTYPE_RAW, what pcap files store for DLT_RAW
-constexpr int k_dlt_raw_bsdos = 14;    // DLT_RAW on BSD/OS; 12 elsewhere (and DLT_LOOP on OpenBSD)
+constexpr int k_linktype_raw = 101;  // LINKTYPE_RAW, what pcap files store for DLT_RAW
+constexpr int k_dlt_raw_bsdos = 14;  // DLT_RAW on BSD/OS; 12 elsewhere (and DLT_LOOP on OpenBSD)
 
 // BSD address families as they appear in DLT_NULL / DLT_LOOP headers. AF_INET6 differs per
 // OS: 24 NetBSD/OpenBSD, 28 FreeBSD, 30 macOS (Wireshark's BSD_AF_INET6_*).
@@ -92,15 +92,11 @@ LinkResult by_ethertype(std::uint16_t ethertype, ByteReader& reader) noexcept {
     result.ethertype = ethertype;
     result.payload = reader.rest();
     switch (ethertype) {
-        case k_ethertype_ipv4:
-            result.network = Network::ipv4;
-            break;
-        case k_ethertype_ipv6:
-            result.network = Network::ipv6;
-            break;
-        default:
-            result.network = Network::other;  // ARP, LLDP, MPLS, PPPoE ...
-            break;
+    case k_ethertype_ipv4: result.network = Network::ipv4; break;
+    case k_ethertype_ipv6: result.network = Network::ipv6; break;
+    default:
+        result.network = Network::other;  // ARP, LLDP, MPLS, PPPoE ...
+        break;
     }
     return result;
 }
@@ -221,8 +217,8 @@ LinkResult bsd_null(Bytes frame) noexcept {
         return LinkResult{.network = Network::truncated};
     }
     if ((family & 0xffff0000U) != 0) {
-        family = ((family & 0x000000ffU) << 24U) | ((family & 0x0000ff00U) << 8U) |
-                 ((family & 0x00ff0000U) >> 8U) | ((family & 0xff000000U) >> 24U);
+        family = ((family & 0x000000ffU) << 24U) | ((family & 0x0000ff00U) << 8U) | ((family & 0x00ff0000U) >> 8U) |
+                 ((family & 0xff000000U) >> 24U);
     }
     return by_address_family(family, reader.rest());
 }
@@ -244,60 +240,35 @@ LinkResult bsd_loop(Bytes frame) noexcept {
 LinkResult decode_link(int link_type, Bytes frame) noexcept {
     using namespace link_detail;
     switch (link_type) {
-        case DLT_EN10MB:
-            return ethernet(frame);
-        case DLT_LINUX_SLL:
-            return linux_sll(frame);
-        case DLT_LINUX_SLL2:
-            return linux_sll2(frame);
-        case DLT_RAW:
+    case DLT_EN10MB: return ethernet(frame);
+    case DLT_LINUX_SLL: return linux_sll(frame);
+    case DLT_LINUX_SLL2: return linux_sll2(frame);
+    case DLT_RAW:
 #if DLT_RAW != 14
-        case k_dlt_raw_bsdos:
+    case k_dlt_raw_bsdos:
 #endif
-        case k_linktype_raw:
-            return LinkResult{.network = Network::raw_ip, .payload = frame};
-        case DLT_IPV4:
-            return LinkResult{.network = Network::ipv4, .payload = frame};
-        case DLT_IPV6:
-            return LinkResult{.network = Network::ipv6, .payload = frame};
-        case DLT_NULL:
-            return bsd_null(frame);
-        case DLT_LOOP:
-            return bsd_loop(frame);
-        case DLT_PPP:
-            return ppp(frame);
-        case k_dlt_ppp_serial:
-            return ppp_serial(frame);
-        case k_dlt_ppp_ether:
-            return ppp_ether(frame);
-        case k_dlt_c_hdlc:
-            return cisco_hdlc(frame);
-        case k_dlt_frelay:
-            return frame_relay(frame);
-        case k_dlt_ieee802_11:
-            return ieee80211(frame);
-        case k_dlt_ieee802_11_radio:
-            return radiotap(frame);
-        case k_dlt_ppi:
-            return ppi(frame);
-        case k_dlt_nflog:
-            return nflog(frame);
-        case k_dlt_pflog:
-            return pflog(frame);
-        case k_dlt_ipnet:
-            return ipnet(frame);
-        case k_dlt_ipoib:
-            return ipoib(frame);
-        case DLT_FDDI:
-            return fddi(frame);
-        case k_dlt_arcnet:
-            return arcnet(frame);
-        case k_dlt_arcnet_linux:
-            return arcnet_linux(frame);
-        case k_dlt_juniper_ether:
-            return juniper_ether(frame);
-        default:
-            return LinkResult{.network = Network::unsupported};
+    case k_linktype_raw: return LinkResult{.network = Network::raw_ip, .payload = frame};
+    case DLT_IPV4: return LinkResult{.network = Network::ipv4, .payload = frame};
+    case DLT_IPV6: return LinkResult{.network = Network::ipv6, .payload = frame};
+    case DLT_NULL: return bsd_null(frame);
+    case DLT_LOOP: return bsd_loop(frame);
+    case DLT_PPP: return ppp(frame);
+    case k_dlt_ppp_serial: return ppp_serial(frame);
+    case k_dlt_ppp_ether: return ppp_ether(frame);
+    case k_dlt_c_hdlc: return cisco_hdlc(frame);
+    case k_dlt_frelay: return frame_relay(frame);
+    case k_dlt_ieee802_11: return ieee80211(frame);
+    case k_dlt_ieee802_11_radio: return radiotap(frame);
+    case k_dlt_ppi: return ppi(frame);
+    case k_dlt_nflog: return nflog(frame);
+    case k_dlt_pflog: return pflog(frame);
+    case k_dlt_ipnet: return ipnet(frame);
+    case k_dlt_ipoib: return ipoib(frame);
+    case DLT_FDDI: return fddi(frame);
+    case k_dlt_arcnet: return arcnet(frame);
+    case k_dlt_arcnet_linux: return arcnet_linux(frame);
+    case k_dlt_juniper_ether: return juniper_ether(frame);
+    default: return LinkResult{.network = Network::unsupported};
     }
 }
 

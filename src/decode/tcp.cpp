@@ -25,53 +25,53 @@ constexpr std::uint8_t k_opt_timestamps = 8;      // RFC 7323 §3.2, length 10
 // wrong for a kind with a defined size (Wireshark's "option length invalid").
 bool decode_option(std::uint8_t kind, std::uint8_t length, ByteReader body, TcpOptions& out) noexcept {
     switch (kind) {
-        case k_opt_mss:
-            if (length != 4) {
-                return false;
-            }
-            out.mss = body.be16();
-            out.has_mss = true;
-            return true;
-        case k_opt_window_scale:
-            if (length != 3) {
-                return false;
-            }
-            out.window_scale = body.u8();
-            out.has_window_scale = true;
-            return true;
-        case k_opt_sack_permitted:
-            if (length != 2) {
-                return false;
-            }
-            out.sack_permitted = true;
-            return true;
-        case k_opt_sack: {
-            const std::size_t blocks = (std::size_t{length} - 2) / 8;
-            if ((length - 2) % 8 != 0 || blocks == 0 || blocks > TcpOptions::k_max_sack_blocks) {
-                return false;
-            }
-            out.sack_count = static_cast<std::uint8_t>(blocks);
-            for (std::size_t i = 0; i < blocks; ++i) {
-                out.sack[i].left = body.be32();
-                out.sack[i].right = body.be32();
-            }
-            return true;
+    case k_opt_mss:
+        if (length != 4) {
+            return false;
         }
-        case k_opt_timestamps:
-            if (length != 10) {
-                return false;
-            }
-            out.ts_val = body.be32();
-            out.ts_ecr = body.be32();
-            out.has_timestamps = true;
-            return true;
-        default:
-            // Fast Open, MPTCP, MD5, AccECN, experiments...: kept as kind/length only.
-            if (out.other_count < TcpOptions::k_max_other) {
-                out.other[out.other_count] = RawTcpOption{kind, length};
-                ++out.other_count;
-            }
-            return true;
+        out.mss = body.be16();
+        out.has_mss = true;
+        return true;
+    case k_opt_window_scale:
+        if (length != 3) {
+            return false;
+        }
+        out.window_scale = body.u8();
+        out.has_window_scale = true;
+        return true;
+    case k_opt_sack_permitted:
+        if (length != 2) {
+            return false;
+        }
+        out.sack_permitted = true;
+        return true;
+    case k_opt_sack: {
+        const std::size_t blocks = (std::size_t{length} - 2) / 8;
+        if ((length - 2) % 8 != 0 || blocks == 0 || blocks > TcpOptions::k_max_sack_blocks) {
+            return false;
+        }
+        out.sack_count = static_cast<std::uint8_t>(blocks);
+        for (std::size_t i = 0; i < blocks; ++i) {
+            out.sack[i].left = body.be32();
+            out.sack[i].right = body.be32();
+        }
+        return true;
+    }
+    case k_opt_timestamps:
+        if (length != 10) {
+            return false;
+        }
+        out.ts_val = body.be32();
+        out.ts_ecr = body.be32();
+        out.has_timestamps = true;
+        return true;
+    default:
+        // Fast Open, MPTCP, MD5, AccECN, experiments...: kept as kind/length only.
+        if (out.other_count < TcpOptions::k_max_other) {
+            out.other[out.other_count] = RawTcpOption{kind, length};
+            ++out.other_count;
+        }
+        return true;
     }
 }
 

@@ -44,16 +44,16 @@ void judge_teardown(Conversation& conversation) noexcept {
     const bool o_fin = o.fin_frame != k_no_frame;
     const bool r_fin = r.fin_frame != k_no_frame;
     const bool both_acked = o_fin && r_fin && o.fin_acked_frame != k_no_frame && r.fin_acked_frame != k_no_frame;
-    const std::uint64_t first_rst = std::min(o.rst_frame == k_no_frame ? ~0ULL : o.rst_frame,
-                                             r.rst_frame == k_no_frame ? ~0ULL : r.rst_frame);
+    const std::uint64_t first_rst =
+        std::min(o.rst_frame == k_no_frame ? ~0ULL : o.rst_frame, r.rst_frame == k_no_frame ? ~0ULL : r.rst_frame);
     const bool closed_before_rst = both_acked && std::max(o.fin_acked_frame, r.fin_acked_frame) < first_rst;
     const unsigned first_fin_side = (o_fin && (!r_fin || o.fin_frame <= r.fin_frame)) ? 0U : 1U;
 
     if (conversation.rst_seen && !closed_before_rst) {
         conversation.teardown = TeardownVerdict::reset;
         const bool fin_before_rst = (o_fin && o.fin_frame < first_rst) || (r_fin && r.fin_frame < first_rst);
-        conversation.close_initiator = fin_before_rst ? initiator_of(first_fin_side)
-                                                      : initiator_of(static_cast<unsigned>(conversation.reset_by));
+        conversation.close_initiator =
+            fin_before_rst ? initiator_of(first_fin_side) : initiator_of(static_cast<unsigned>(conversation.reset_by));
         return;
     }
     // Data kept flowing after one side's FIN was acknowledged: a half-close, however it ended.

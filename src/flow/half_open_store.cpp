@@ -40,8 +40,7 @@ std::uint64_t word_of(std::uint32_t bytes) noexcept {
 
 bool HalfOpenStore::needs_extension(const HalfOpen& attempt) noexcept {
     return attempt.syn_count > 1 || attempt.synack_seen || attempt.synack_count != 0 ||
-           attempt.last_ts_ns != attempt.first_ts_ns || attempt.last_frame_delta != 0 ||
-           attempt.server_wire_bytes != 0;
+           attempt.last_ts_ns != attempt.first_ts_ns || attempt.last_frame_delta != 0 || attempt.server_wire_bytes != 0;
 }
 
 HalfOpenStore::Index HalfOpenStore::add(const HalfOpen& attempt) {

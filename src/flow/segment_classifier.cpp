@@ -23,7 +23,8 @@ void apply(EndpointRecord& endpoint, TcpEvent event, const DecodedPacket& packet
             std::max<std::int64_t>(0, packet.ts_ns - endpoint.state_since_ns);
     }
     if (endpoint.transition_count < EndpointRecord::k_max_transitions) {
-        endpoint.transitions[endpoint.transition_count++] = StateTransition{packet.ts_ns, packet.frame, endpoint.state, *next};
+        endpoint.transitions[endpoint.transition_count++] =
+            StateTransition{packet.ts_ns, packet.frame, endpoint.state, *next};
     } else {
         ++endpoint.transitions_dropped;
     }
@@ -35,8 +36,8 @@ AnnouncedOptions announced(const TcpOptions& options) noexcept {
     AnnouncedOptions result;
     result.has_mss = options.has_mss;
     result.mss = options.mss;
-    result.window_scale = options.has_window_scale ? static_cast<std::int8_t>(std::min<int>(options.window_scale, 14))
-                                                   : std::int8_t{-1};
+    result.window_scale =
+        options.has_window_scale ? static_cast<std::int8_t>(std::min<int>(options.window_scale, 14)) : std::int8_t{-1};
     result.sack_permitted = options.sack_permitted;
     result.timestamps = options.has_timestamps;
     return result;
@@ -83,8 +84,8 @@ bool check_third_segment(Conversation& conversation, const DecodedPacket& packet
     if (client.isn_known && packet.tcp.seq != expected_seq) {
         seq_ok = false;
         // Some textbooks draw the third segment with the SYN's own number; the SYN consumed it.
-        record_finding(conversation, make_number_finding(FindingKind::third_segment_wrong_seq, packet, 0,
-                                                         expected_seq, packet.tcp.seq));
+        record_finding(conversation, make_number_finding(FindingKind::third_segment_wrong_seq, packet, 0, expected_seq,
+                                                         packet.tcp.seq));
         if (packet.tcp.seq == client.isn) {
             record_finding(conversation, make_number_finding(FindingKind::third_segment_textbook_seq, packet, 0,
                                                              client.isn + 1, packet.tcp.seq));
@@ -148,14 +149,14 @@ void note_syn(Conversation& conversation, unsigned side, const DecodedPacket& pa
         if (!with_ack && side == 0) conversation.handshake_frames[0] = packet.frame;
         if (with_ack && side == 1) conversation.handshake_frames[1] = packet.frame;
         if (with_ack && peer.isn_known && !acks_syn(peer, packet.tcp.ack)) {
-            record_finding(conversation, make_number_finding(FindingKind::synack_wrong_ack, packet, side,
-                                                             peer.isn + 1, packet.tcp.ack));
+            record_finding(conversation, make_number_finding(FindingKind::synack_wrong_ack, packet, side, peer.isn + 1,
+                                                             packet.tcp.ack));
         }
         if (!with_ack && peer.isn_known && !peer.syn_had_ack) conversation.simultaneous_open = true;
     } else if (packet.tcp.seq == me.isn) {
-        record_finding(conversation, make_finding(with_ack ? FindingKind::synack_retransmitted
-                                                           : FindingKind::syn_retransmitted,
-                                                  packet, side));
+        record_finding(
+            conversation,
+            make_finding(with_ack ? FindingKind::synack_retransmitted : FindingKind::syn_retransmitted, packet, side));
     }
     if (packet.payload_len > 0) record_finding(conversation, make_finding(FindingKind::data_on_syn, packet, side));
     apply(me, with_ack ? TcpEvent::send_syn_ack : TcpEvent::send_syn, packet);

@@ -40,10 +40,10 @@ Next from_closed(TcpEvent event) noexcept {
 
 Next from_listen(TcpEvent event) noexcept {
     switch (event) {
-    case E::recv_syn:                              // it acknowledged a SYN that reached it in LISTEN
+    case E::recv_syn:  // it acknowledged a SYN that reached it in LISTEN
     case E::send_syn_ack: return S::syn_received;
-    case E::send_syn: return S::syn_sent;          // LISTEN + SEND call
-    case E::send_rst: return S::closed;            // a closed port answers the SYN with RST
+    case E::send_syn: return S::syn_sent;  // LISTEN + SEND call
+    case E::send_rst: return S::closed;    // a closed port answers the SYN with RST
     case E::recv_syn_ack:
     case E::send_ack_of_syn:
     case E::recv_ack_of_syn:

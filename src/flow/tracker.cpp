@@ -250,7 +250,8 @@ void Tracker::start_half_open(const DecodedPacket& packet, const Lookup& where, 
     info.side = 0;
     info.analysis.rel_seq = 0;
     info.analysis.rel_ack = packet.tcp.ack;  // ACK bit clear: Wireshark shows the raw field
-    if (reused_from != Conversation::k_no_stream) info.analysis.flags |= analysis::bit(analysis::SegmentFlag::reused_ports);
+    if (reused_from != Conversation::k_no_stream)
+        info.analysis.flags |= analysis::bit(analysis::SegmentFlag::reused_ports);
     info.state_after = {TcpState::syn_sent, TcpState::listen};
     info.compact = true;
     m_observer.on_segment(packet, info);
@@ -488,7 +489,8 @@ void Tracker::rebuild_from_half_open(const HalfOpen& attempt, Conversation& conv
     SegmentInfo ignored;
     track_segment(conversation, 0, syn, ignored);
     const auto retransmission_frame = [&attempt](const auto& deltas, std::uint16_t i) {
-        return attempt.first_frame + (i <= HalfOpen::k_kept_retransmissions ? deltas[i - 1U] : attempt.last_frame_delta);
+        return attempt.first_frame +
+               (i <= HalfOpen::k_kept_retransmissions ? deltas[i - 1U] : attempt.last_frame_delta);
     };
     for (std::uint16_t i = 1; i < attempt.syn_count; ++i) {
         syn.frame = retransmission_frame(attempt.syn_retransmit_delta, i);
@@ -565,8 +567,8 @@ void Tracker::describe_conversation(Conversation& conversation, unsigned side, c
     info.receiver_ack = receiver.last_ack_sent;
     // RFC 7323 §2.3: the scale applies only when both SYNs offered it; without the SYNs, assume
     // the largest shift (14) rather than call a scaled window too small.
-    const bool scaling_known = conversation.side[0].options.window_scale >= 0 &&
-                               conversation.side[1].options.window_scale >= 0;
+    const bool scaling_known =
+        conversation.side[0].options.window_scale >= 0 && conversation.side[1].options.window_scale >= 0;
     const bool syns_seen = conversation.side[0].isn_known && conversation.side[1].isn_known;
     unsigned shift = 0;
     if (scaling_known) shift = static_cast<unsigned>(std::min<int>(receiver.options.window_scale, 14));
@@ -618,14 +620,14 @@ void Tracker::finish_reassembly(Conversation& conversation) {
     }
 }
 
-void Tracker::end_conversation(RecordHandle handle, std::uint64_t hash, analysis::EndReason reason,
-                               bool keep_entry) {
+void Tracker::end_conversation(RecordHandle handle, std::uint64_t hash, analysis::EndReason reason, bool keep_entry) {
     Conversation& conversation = m_conversations[slab_index(handle)];
     finish_reassembly(conversation);
     conversation.end_reason = reason;
     conversation.timed_out = reason == analysis::EndReason::idle_timeout;
-    const std::int64_t end_ns = reason == analysis::EndReason::end_of_capture ? std::max(m_now_ns, conversation.last_ts_ns)
-                                                                              : conversation.last_ts_ns;
+    const std::int64_t end_ns = reason == analysis::EndReason::end_of_capture
+                                    ? std::max(m_now_ns, conversation.last_ts_ns)
+                                    : conversation.last_ts_ns;
     judge_conversation(conversation, end_ns);
     m_observer.on_conversation_end(conversation);
 
@@ -720,7 +722,8 @@ void Tracker::sweep_at(std::int64_t now_ns) {
         const RecordHandle handle = due[i].second;
         if (is_half_open_handle(handle)) {
             ++m_stats.ended_idle_timeout;
-            end_half_open(handle, hash_flow_key(m_half_open.key(slab_index(handle))), analysis::EndReason::idle_timeout);
+            end_half_open(handle, hash_flow_key(m_half_open.key(slab_index(handle))),
+                          analysis::EndReason::idle_timeout);
             continue;
         }
         Conversation& conversation = m_conversations[slab_index(handle)];
@@ -742,7 +745,8 @@ void Tracker::make_room() {
     std::vector<std::pair<std::int64_t, RecordHandle>> ages;
     ages.reserve(static_cast<std::size_t>(m_live_conversations + m_half_open.held()));
     for (std::size_t i = 0; i < m_conversations.size(); ++i) {
-        if (m_conversations[i].key.family != 0) ages.emplace_back(m_conversations[i].last_ts_ns, static_cast<RecordHandle>(i));
+        if (m_conversations[i].key.family != 0)
+            ages.emplace_back(m_conversations[i].last_ts_ns, static_cast<RecordHandle>(i));
     }
     if (records_full) {
         for (HalfOpenStore::Index i = 0; i < m_half_open.slots(); ++i) {

@@ -25,7 +25,9 @@ constexpr std::size_t k_chunks_queued = 8;   // per shard, shard -> merger
 
 struct Shard {
     Shard()
-        : input(k_batches_queued), output(k_chunks_queued), spare_batches(k_batches_queued + 2),
+        : input(k_batches_queued),
+          output(k_chunks_queued),
+          spare_batches(k_batches_queued + 2),
           spare_chunks(k_chunks_queued + 2) {}
     BoundedQueue<ShardBatch> input;
     BoundedQueue<EventChunk> output;
@@ -64,7 +66,8 @@ private:
 // Both directions of a conversation hash alike: the key is canonical (lower endpoint first).
 std::size_t shard_of(const DecodedPacket& packet, std::size_t shards) {
     bool src_is_a = false;
-    const flow::FlowKey key = flow::make_flow_key(packet.src, packet.tcp.src_port, packet.dst, packet.tcp.dst_port, src_is_a);
+    const flow::FlowKey key =
+        flow::make_flow_key(packet.src, packet.tcp.src_port, packet.dst, packet.tcp.dst_port, src_is_a);
     // The high half: the flow tables index by the low bits of the same hash.
     return static_cast<std::size_t>((flow::hash_flow_key(key) >> 32U) % shards);
 }
@@ -121,7 +124,8 @@ public:
 
     void deal(const DecodedPacket& packet) {
         if (m_sweeps.due(packet.ts_ns)) {
-            for (ShardBatch& batch : m_pending) batch.sweeps.push_back(SweepMark{batch.packets.size(), packet.frame, packet.ts_ns});
+            for (ShardBatch& batch : m_pending)
+                batch.sweeps.push_back(SweepMark{batch.packets.size(), packet.frame, packet.ts_ns});
         }
         m_clock.last_packet_ns = packet.ts_ns;
         m_clock.newest_packet_ns = std::max(m_clock.newest_packet_ns, packet.ts_ns);

@@ -110,7 +110,8 @@ std::string render_anomalies(const std::vector<anomaly::Anomaly>& anomalies, con
             }
         }
         out += "\n      evidence:";
-        for (const anomaly::Evidence& item : a.evidence) out.append(" ").append(item.name).append("=").append(number_text(item.value));
+        for (const anomaly::Evidence& item : a.evidence)
+            out.append(" ").append(item.name).append("=").append(number_text(item.value));
         if (!a.endpoints.empty()) {
             out += "\n      endpoints:";
             for (const flow::Endpoint& endpoint : a.endpoints) out.append(" ").append(endpoint_text(endpoint));
@@ -120,7 +121,8 @@ std::string render_anomalies(const std::vector<anomaly::Anomaly>& anomalies, con
     out += "Thresholds:";
     unsigned column = 11;
     for (const anomaly::ThresholdSpec& spec : anomaly::threshold_specs()) {
-        const std::string item = std::string(" ").append(spec.name).append("=").append(number_text(thresholds.*spec.member));
+        const std::string item =
+            std::string(" ").append(spec.name).append("=").append(number_text(thresholds.*spec.member));
         if (column + item.size() > style.width && column > 11) {
             out += "\n           ";
             column = 11;

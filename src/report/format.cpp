@@ -1,14 +1,14 @@
 // Shared text formatters. Used only when rendering finished results, never per packet in analysis.
 #include "tcpvet/report/format.hpp"
 
-#include "tcpvet/report/seconds_text.hpp"
-
 #include <arpa/inet.h>
 
 #include <charconv>
 #include <cstdio>
 #include <cstring>
 #include <string_view>
+
+#include "tcpvet/report/seconds_text.hpp"
 
 namespace tcpvet::report {
 

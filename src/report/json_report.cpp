@@ -291,12 +291,10 @@ std::string finding_text(const flow::Conversation& conversation, const flow::Fin
                "; RFC 9293 wants ISN + 1 = " + number(finding.expected) + " because the SYN consumed one number";
     case FindingKind::data_before_handshake:
         return text + std::string(role_name(finding.side)) + " sent data before the handshake completed";
-    case FindingKind::data_on_syn:
-        return text + "SYN carries data";
+    case FindingKind::data_on_syn: return text + "SYN carries data";
     case FindingKind::data_after_fin:
         return text + std::string(role_name(finding.side)) + " sent data after its own FIN";
-    case FindingKind::data_after_rst:
-        return text + std::string(role_name(finding.side)) + " sent data after a RST";
+    case FindingKind::data_after_rst: return text + std::string(role_name(finding.side)) + " sent data after a RST";
     case FindingKind::port_reused:
         return text + "new SYN on the 5-tuple of stream " + std::to_string(conversation.reused_from_stream) +
                " (port reuse)";
@@ -405,8 +403,9 @@ json capture_json(const capture::CaptureStats& stats) {
     json link_types = json::array();
     for (const capture::LinkTypeCount& link : stats.link_types) {
         if (link.link_type < 0) continue;
-        link_types.push_back(
-            JsonObject()("link_type", link.link_type)("name", capture::link_type_name(link.link_type))("packets", link.packets)("decoded", link.decoded).take());
+        link_types.push_back(JsonObject()("link_type", link.link_type)("name", capture::link_type_name(link.link_type))(
+                                 "packets", link.packets)("decoded", link.decoded)
+                                 .take());
     }
     static constexpr const char* k_layer_names[] = {"none", "link", "ip", "tcp", "tcp_options"};
     json truncated_at = json::object();
@@ -442,7 +441,20 @@ json capture_json(const capture::CaptureStats& stats) {
 }
 
 json tracker_json(const flow::TrackerStats& stats, const flow::TrackerOptions& options) {
-    return JsonObject()("conversations_created", stats.conversations)("half_open_created", stats.half_open_created)("half_open_promoted", stats.promoted)("half_open_ended", stats.half_open_ended)("ended", JsonObject()("idle_timeout", stats.ended_idle_timeout)("closed", stats.ended_closed)("port_reuse", stats.ended_port_reuse).take())("evicted", JsonObject()("record_cap", stats.evicted_record_cap)("conversation_cap", stats.evicted_conversation_cap).take())("resumed", stats.resumed)("peak_records", stats.peak_records)("peak_conversations", stats.peak_conversations)("peak_memory_bytes", stats.peak_memory_bytes)("limits", JsonObject()("idle_timeout_s", static_cast<double>(options.idle_timeout_ns) / 1e9)("closed_linger_s", static_cast<double>(options.closed_linger_ns) / 1e9)("max_records", options.max_records)("max_conversations", options.max_conversations).take()).take();
+    return JsonObject()("conversations_created", stats.conversations)("half_open_created", stats.half_open_created)(
+               "half_open_promoted", stats.promoted)("half_open_ended", stats.half_open_ended)(
+               "ended", JsonObject()("idle_timeout", stats.ended_idle_timeout)("closed", stats.ended_closed)(
+                            "port_reuse", stats.ended_port_reuse)
+                            .take())(
+               "evicted",
+               JsonObject()("record_cap", stats.evicted_record_cap)("conversation_cap", stats.evicted_conversation_cap)
+                   .take())("resumed", stats.resumed)("peak_records", stats.peak_records)(
+               "peak_conversations", stats.peak_conversations)("peak_memory_bytes", stats.peak_memory_bytes)(
+               "limits", JsonObject()("idle_timeout_s", static_cast<double>(options.idle_timeout_ns) / 1e9)(
+                             "closed_linger_s", static_cast<double>(options.closed_linger_ns) / 1e9)(
+                             "max_records", options.max_records)("max_conversations", options.max_conversations)
+                             .take())
+        .take();
 }
 
 void append_segment_record(std::string& out, const DecodedPacket& packet, const flow::SegmentInfo& info) {

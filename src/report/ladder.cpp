@@ -63,14 +63,14 @@ std::string_view side_name(unsigned side) noexcept { return side == 0 ? "client"
 // What rows [0, index) showed about each side.
 struct History {
     std::array<bool, 2> any{};
-    std::array<std::uint32_t, 2> end{};  // highest seq + sequence space sent (raw)
+    std::array<std::uint32_t, 2> end{};                  // highest seq + sequence space sent (raw)
     std::array<std::size_t, 2> end_row{k_none, k_none};  // the row that last moved `end`
     std::array<std::size_t, 2> last_row{k_none, k_none};
     std::array<std::size_t, 2> syn_row{k_none, k_none};  // first SYN or SYN-ACK
     std::array<std::size_t, 2> fin_row{k_none, k_none};  // first FIN
     std::array<std::uint32_t, 2> fin_seq{};              // the number the FIN occupies
     std::array<bool, 2> ack_sent{};
-    std::array<std::uint32_t, 2> last_ack{};             // highest cumulative ACK sent
+    std::array<std::uint32_t, 2> last_ack{};  // highest cumulative ACK sent
     std::array<bool, 2> non_syn_sent{};
 };
 
@@ -250,8 +250,8 @@ std::string explain_seq(const std::vector<LadderRow>& rows, std::size_t index, c
         if (original != k_none) {
             text = retransmission_text(rows, original, seq_text);
         } else if (analysis::has(row.analysis, analysis::SegmentFlag::out_of_order)) {
-            text = "seq " + seq_text + ": arrives out of order (the next new byte was " +
-                   numbers.show(s, h.end[s]) + ")";
+            text =
+                "seq " + seq_text + ": arrives out of order (the next new byte was " + numbers.show(s, h.end[s]) + ")";
         } else {
             text = "seq " + seq_text + ": resends bytes already sent (the next new byte was " +
                    numbers.show(s, h.end[s]) + ")";
@@ -316,14 +316,14 @@ std::string explain_ack(const std::vector<LadderRow>& rows, std::size_t index, c
             const std::uint32_t end = other.seq + seq_space(other);
             if (seq::le(end, row.ack) && (!h.ack_sent[s] || seq::gt(end, h.last_ack[s]))) ++covered;
         }
-        std::string text = "ack " + ack_text + ": cumulative — acknowledges every byte up to " +
-                           numbers.show(p, row.ack - 1);
+        std::string text =
+            "ack " + ack_text + ": cumulative — acknowledges every byte up to " + numbers.show(p, row.ack - 1);
         if (covered > 1) text += " (" + std::to_string(covered) + " segments)";
         return text;
     }
     if (seq::lt(row.ack, h.end[p])) {
-        return "ack " + ack_text + ": acknowledges up to " + numbers.show(p, row.ack - 1) + "; bytes from " +
-               ack_text + " are still in flight";
+        return "ack " + ack_text + ": acknowledges up to " + numbers.show(p, row.ack - 1) + "; bytes from " + ack_text +
+               " are still in flight";
     }
     return "ack " + ack_text + ": acknowledges bytes the capture never showed (the " + std::string(side_name(p)) +
            " sent only up to " + numbers.show(p, h.end[p] - 1) + ")";
@@ -493,7 +493,7 @@ Cells make_label(const LadderRow& row, bool show_window, bool absolute, LabelFor
     return label;
 }
 
-constexpr std::size_t k_lead = 2;            // shaft before a rightward label (mirrored for leftward)
+constexpr std::size_t k_lead = 2;                      // shaft before a rightward label (mirrored for leftward)
 constexpr std::size_t k_arrow_extra = k_lead + 2 + 2;  // lead, two spaces, at least one shaft, the head
 constexpr std::size_t k_min_arrow = 24;
 

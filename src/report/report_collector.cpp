@@ -76,8 +76,8 @@ const VerdictCounts& ReportCollector::counts() {
     for (unsigned synack = 0; synack < 2; ++synack) {
         const std::uint64_t n = m_unlisted[synack] - m_unlisted_folded_by_kind[synack];
         if (n == 0) continue;
-        const auto verdict = synack != 0 ? analysis::HandshakeVerdict::synack_unanswered
-                                         : analysis::HandshakeVerdict::syn_unanswered;
+        const auto verdict =
+            synack != 0 ? analysis::HandshakeVerdict::synack_unanswered : analysis::HandshakeVerdict::syn_unanswered;
         m_counts.handshake[std::string(analysis::name(verdict))] += n;
         m_counts.teardown[std::string(analysis::name(analysis::TeardownVerdict::none))] += n;
         m_counts.conn_state[synack != 0 ? k_with_synack : k_syn_only] += n;
@@ -121,6 +121,5 @@ std::vector<ConversationRow> ReportCollector::sorted_rows() {
                      [](const ConversationRow& a, const ConversationRow& b) { return a.stream < b.stream; });
     return m_rows;
 }
-
 
 }  // namespace tcpvet::report

@@ -36,7 +36,8 @@ std::string paint(std::string_view text, const char* code, const TextStyle& styl
 std::string_view bracketed_flag_name(std::size_t flag) {
     static const auto names = [] {
         std::array<std::string, analysis::k_segment_flag_count> all;
-        for (std::size_t i = 0; i < all.size(); ++i) all[i].append("[").append(analysis::k_segment_flag_names[i]).append("]");
+        for (std::size_t i = 0; i < all.size(); ++i)
+            all[i].append("[").append(analysis::k_segment_flag_names[i]).append("]");
         return all;
     }();
     return names[flag];
@@ -223,7 +224,8 @@ std::string render_conversation_table(const std::vector<ConversationRow>& rows, 
     const std::size_t w_pkts = one_line ? 6 : 5;
     const std::size_t w_bytes = one_line ? 9 : 8;
 
-    std::string header = pad_left("#", 4) + "  " + pad_right("originator", w_orig) + "    " + pad_right("responder", w_resp);
+    std::string header =
+        pad_left("#", 4) + "  " + pad_right("originator", w_orig) + "    " + pad_right("responder", w_resp);
     if (one_line) header += pad_left("start", 8);
     header += pad_left("dur", w_dur) + pad_left(one_line ? "pkts>" : "pkt>", w_pkts) +
               pad_left(one_line ? "<pkts" : "<pkt", w_pkts) + pad_left("bytes>", w_bytes) +
@@ -231,9 +233,10 @@ std::string render_conversation_table(const std::vector<ConversationRow>& rows, 
     std::string out = paint(header, k_bold, style) + "\n";
     if (!one_line) out += paint("      start  handshake / teardown", k_bold, style) + "\n";
 
-    const std::int64_t base = rows.empty() ? 0 : std::min_element(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
-                                                     return a.start_ns < b.start_ns;
-                                                 })->start_ns;
+    const std::int64_t base =
+        rows.empty() ? 0 : std::min_element(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
+                               return a.start_ns < b.start_ns;
+                           })->start_ns;
     for (const ConversationRow& row : rows) {
         char start[32];
         std::snprintf(start, sizeof(start), "%.3f", static_cast<double>(row.start_ns - base) / 1e9);
@@ -285,7 +288,9 @@ void append_packet_line(std::string& out, const DecodedPacket& packet, const flo
     out += " [";
     char flags[k_flags_text_max];
     append_painted(out, written(flags, write_flags(flags, tcp.flags)),
-                   tcp.has(tcp_flag::rst) ? k_red : (tcp.has(tcp_flag::syn) || tcp.has(tcp_flag::fin)) ? k_yellow : k_green,
+                   tcp.has(tcp_flag::rst)                               ? k_red
+                   : (tcp.has(tcp_flag::syn) || tcp.has(tcp_flag::fin)) ? k_yellow
+                                                                        : k_green,
                    style);
     out += "] seq=";
     append_number(out, info.analysis.rel_seq);

@@ -25,8 +25,7 @@ int main(int argc, char** argv) {
         const tcpvet::PipelineOptions options;
         tcpvet::FrameReader reader(source, options, nullptr);
         tcpvet::DecodedPacket packet;
-        while (reader.next(packet)) {
-        }
+        while (reader.next(packet)) {}
         tcpvet::PipelineResult result;
         reader.conclude(result);
         if (result.failed) {

@@ -5,10 +5,9 @@
 /* pcap.h uses the BSD u_char/u_int types, hidden by strict -std=c11 without this. */
 #define _DEFAULT_SOURCE
 #include <inttypes.h>
+#include <pcap/pcap.h>
 #include <stdint.h>
 #include <stdio.h>
-
-#include <pcap/pcap.h>
 
 int main(int argc, char** argv) {
     if (argc != 2) {

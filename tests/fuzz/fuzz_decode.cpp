@@ -17,7 +17,7 @@ namespace {
 // DLT values decode_link knows (dispatch.hpp): NULL, EN10MB, RAW (12 and BSD/OS 14), LINKTYPE_RAW,
 // LOOP, LINUX_SLL, IPV4, IPV6, LINUX_SLL2. The order is the seed format: do not reorder, append.
 constexpr std::array<int, 30> k_link_types = {0,   1,   12,  14,  101, 108, 113, 228, 229, 276, 9,   50,  51,  104, 107,
-                                             105, 127, 192, 239, 117, 226, 242, 10,  7,   129, 178, 147, 119, 163, 4};
+                                              105, 127, 192, 239, 117, 226, 242, 10,  7,   129, 178, 147, 119, 163, 4};
 constexpr std::uint32_t k_cut_extra = 64;
 
 }  // namespace

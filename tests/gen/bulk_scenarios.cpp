@@ -35,7 +35,7 @@ private:
 
 constexpr std::uint32_t k_benchmark_net = 0xC6120000;  // 198.18.0.0/15 (RFC 2544 benchmarking)
 constexpr std::uint32_t k_benchmark_hosts = 1U << 17;
-constexpr std::uint32_t k_flood_server = 0xC000020A;   // 192.0.2.10
+constexpr std::uint32_t k_flood_server = 0xC000020A;    // 192.0.2.10
 constexpr std::uint32_t k_normal_clients = 0xCB007100;  // 203.0.113.0/24
 constexpr std::uint16_t k_http = 80;
 
@@ -71,8 +71,8 @@ void emit_syn(Wire& w, const Address& src, const Address& dst, std::uint16_t spo
     w.send(seg);
 }
 
-void emit_synack(Wire& w, const Address& server, const Address& client, std::uint16_t cport,
-                 std::uint32_t client_isn, std::uint32_t server_isn) {
+void emit_synack(Wire& w, const Address& server, const Address& client, std::uint16_t cport, std::uint32_t client_isn,
+                 std::uint32_t server_isn) {
     Segment seg;
     seg.src = server;
     seg.dst = client;
@@ -92,8 +92,8 @@ void normal_connection(Wire& w, const GenOptions& opt, Rng& rng, std::uint64_t i
     TcpPeer c;
     TcpPeer s;
     const auto host = static_cast<std::uint32_t>(1 + index % 250);
-    c.init(w, host_address(k_normal_clients + host, opt.ipv6),
-           static_cast<std::uint16_t>(40000 + index % 20000), false);
+    c.init(w, host_address(k_normal_clients + host, opt.ipv6), static_cast<std::uint16_t>(40000 + index % 20000),
+           false);
     s.init(w, host_address(k_flood_server, opt.ipv6), k_http, true);
     TcpPeer::link(c, s);
     c.syn(rng.next32());
@@ -119,7 +119,8 @@ void run_flood(Wire& w, const GenOptions& opt, const FloodPlan& plan) {
     pending.reserve(static_cast<std::size_t>(plan.syns / 8 + 16));
     std::size_t pending_head = 0;
 
-    const std::uint64_t normal_every = plan.normal_connections > 0 ? std::max<std::uint64_t>(1, plan.syns / plan.normal_connections) : 0;
+    const std::uint64_t normal_every =
+        plan.normal_connections > 0 ? std::max<std::uint64_t>(1, plan.syns / plan.normal_connections) : 0;
     std::uint64_t normal_done = 0;
     std::uint64_t distinct_addresses = 0;
     std::uint64_t answered = 0;
@@ -181,11 +182,14 @@ void run_flood(Wire& w, const GenOptions& opt, const FloodPlan& plan) {
         ++synack_rexmits;
     }
 
-    const std::uint64_t attempts = plan.source_pool == 0 ? plan.syns : std::min<std::uint64_t>(plan.syns, plan.source_pool);
+    const std::uint64_t attempts =
+        plan.source_pool == 0 ? plan.syns : std::min<std::uint64_t>(plan.syns, plan.source_pool);
     std::fprintf(stderr,
-                 "%s: %" PRIu64 " spoofed SYNs to %s from %" PRIu64 " distinct source addresses (198.18.0.0/15%s)\n"
+                 "%s: %" PRIu64 " spoofed SYNs to %s from %" PRIu64
+                 " distinct source addresses (198.18.0.0/15%s)\n"
                  "%s: %" PRIu64 " half-open attempts (distinct spoofed 4-tuples, none completed); %" PRIu64
-                 " answered with SYN-ACK, %" PRIu64 " SYN-ACK retransmissions\n"
+                 " answered with SYN-ACK, %" PRIu64
+                 " SYN-ACK retransmissions\n"
                  "%s: %" PRIu64 " normal complete connections; %" PRIu64 " frames in total\n",
                  plan.name, plan.syns, opt.ipv6 ? "[2001:db8::c000:20a]:80" : "192.0.2.10:80", distinct_addresses,
                  opt.ipv6 ? " as 2001:db8::c612:0/111" : "", plan.name, attempts, answered, synack_rexmits, plan.name,

@@ -36,7 +36,8 @@ void CaptureWriter::put_u16(std::uint16_t v) noexcept {
 
 void CaptureWriter::put_u32(std::uint32_t v) noexcept {
     const std::array<std::uint8_t, 4> b{static_cast<std::uint8_t>(v & 0xFF), static_cast<std::uint8_t>((v >> 8) & 0xFF),
-                                        static_cast<std::uint8_t>((v >> 16) & 0xFF), static_cast<std::uint8_t>(v >> 24)};
+                                        static_cast<std::uint8_t>((v >> 16) & 0xFF),
+                                        static_cast<std::uint8_t>(v >> 24)};
     put(b.data(), b.size());
 }
 

@@ -10,8 +10,8 @@ namespace {
 constexpr std::size_t k_pattern_period = 65536;
 constexpr std::uint16_t k_ethertype_ipv4 = 0x0800;
 constexpr std::uint16_t k_ethertype_ipv6 = 0x86DD;
-constexpr std::uint16_t k_ethertype_vlan = 0x8100;  // IEEE 802.1Q
-constexpr std::uint16_t k_ethertype_qinq = 0x88A8;  // IEEE 802.1ad service tag
+constexpr std::uint16_t k_ethertype_vlan = 0x8100;        // IEEE 802.1Q
+constexpr std::uint16_t k_ethertype_qinq = 0x88A8;        // IEEE 802.1ad service tag
 constexpr std::uint16_t k_ethertype_pbb = 0x88E7;         // IEEE 802.1ah backbone service instance tag
 constexpr std::uint16_t k_ethertype_vntag = 0x8926;       // Cisco VN-Tag
 constexpr std::uint16_t k_ethertype_etag = 0x893F;        // IEEE 802.1BR E-Tag
@@ -46,7 +46,7 @@ std::size_t put_wifi(std::uint8_t* p, const std::array<std::uint8_t, 6>& dst, co
     std::copy(dst.begin(), dst.end(), p + 4);
     std::copy(src.begin(), src.end(), p + 10);  // BSSID
     std::copy(src.begin(), src.end(), p + 16);  // source address
-    p[22] = 0x10;  // sequence control
+    p[22] = 0x10;                               // sequence control
     p[23] = 0x00;
     p[24] = 0x00;  // QoS control: TID 0
     p[25] = 0x00;
@@ -120,44 +120,25 @@ std::uint16_t link_type_value(LinkKind kind) noexcept {
     case LinkKind::pbb:
     case LinkKind::vntag:
     case LinkKind::etag:
-    case LinkKind::fabricpath:
-        return 1;  // LINKTYPE_ETHERNET
-    case LinkKind::sll:
-        return 113;  // LINKTYPE_LINUX_SLL
-    case LinkKind::sll2:
-        return 276;  // LINKTYPE_LINUX_SLL2
-    case LinkKind::raw:
-        return 101;  // LINKTYPE_RAW (DLT_RAW is 12 or 14 depending on the OS; files use 101)
-    case LinkKind::null:
-        return 0;  // LINKTYPE_NULL: 4-byte address family in the writer's byte order
-    case LinkKind::loop:
-        return 108;  // LINKTYPE_LOOP: 4-byte address family, network byte order (OpenBSD)
-    case LinkKind::snap:
-        return 1;  // IEEE 802.3 with an LLC/SNAP header, on LINKTYPE_ETHERNET
-    case LinkKind::ppp:
-        return 9;  // LINKTYPE_PPP
-    case LinkKind::chdlc:
-        return 104;  // LINKTYPE_C_HDLC
-    case LinkKind::frelay:
-        return 107;  // LINKTYPE_FRELAY
-    case LinkKind::fddi:
-        return 10;  // LINKTYPE_FDDI
-    case LinkKind::wifi:
-        return 105;  // LINKTYPE_IEEE802_11
-    case LinkKind::radiotap:
-        return 127;  // LINKTYPE_IEEE802_11_RADIOTAP
-    case LinkKind::ppi:
-        return 192;  // LINKTYPE_PPI
-    case LinkKind::nflog:
-        return 239;  // LINKTYPE_NFLOG
-    case LinkKind::pflog:
-        return 117;  // LINKTYPE_PFLOG
-    case LinkKind::ipoib:
-        return 242;  // LINKTYPE_IPOIB
-    case LinkKind::arcnet:
-        return 129;  // LINKTYPE_ARCNET_LINUX
-    case LinkKind::juniper:
-        return 178;  // LINKTYPE_JUNIPER_ETHER
+    case LinkKind::fabricpath: return 1;  // LINKTYPE_ETHERNET
+    case LinkKind::sll: return 113;       // LINKTYPE_LINUX_SLL
+    case LinkKind::sll2: return 276;      // LINKTYPE_LINUX_SLL2
+    case LinkKind::raw: return 101;       // LINKTYPE_RAW (DLT_RAW is 12 or 14 depending on the OS; files use 101)
+    case LinkKind::null: return 0;        // LINKTYPE_NULL: 4-byte address family in the writer's byte order
+    case LinkKind::loop: return 108;      // LINKTYPE_LOOP: 4-byte address family, network byte order (OpenBSD)
+    case LinkKind::snap: return 1;        // IEEE 802.3 with an LLC/SNAP header, on LINKTYPE_ETHERNET
+    case LinkKind::ppp: return 9;         // LINKTYPE_PPP
+    case LinkKind::chdlc: return 104;     // LINKTYPE_C_HDLC
+    case LinkKind::frelay: return 107;    // LINKTYPE_FRELAY
+    case LinkKind::fddi: return 10;       // LINKTYPE_FDDI
+    case LinkKind::wifi: return 105;      // LINKTYPE_IEEE802_11
+    case LinkKind::radiotap: return 127;  // LINKTYPE_IEEE802_11_RADIOTAP
+    case LinkKind::ppi: return 192;       // LINKTYPE_PPI
+    case LinkKind::nflog: return 239;     // LINKTYPE_NFLOG
+    case LinkKind::pflog: return 117;     // LINKTYPE_PFLOG
+    case LinkKind::ipoib: return 242;     // LINKTYPE_IPOIB
+    case LinkKind::arcnet: return 129;    // LINKTYPE_ARCNET_LINUX
+    case LinkKind::juniper: return 178;   // LINKTYPE_JUNIPER_ETHER
     }
     return 1;
 }
@@ -182,8 +163,8 @@ Address ipv6_twin(const Address& v4) noexcept {
 TcpOptionBytes syn_options() noexcept {
     TcpOptionBytes o;
     constexpr std::array<std::uint8_t, 12> k_bytes{2, 4, 0x05, 0xB4,  // MSS 1460
-                                                   1, 1, 4, 2,        // NOP NOP SACK-permitted
-                                                   1, 3, 3, 7};       // NOP window scale 7
+                                                   1, 1, 4,    2,     // NOP NOP SACK-permitted
+                                                   1, 3, 3,    7};    // NOP window scale 7
     std::copy(k_bytes.begin(), k_bytes.end(), o.bytes.begin());
     o.length = static_cast<std::uint8_t>(k_bytes.size());
     return o;
@@ -296,8 +277,7 @@ std::size_t FrameBuilder::write_link(const Segment& seg) noexcept {
         p[19] = 0;
         return 20;
     }
-    case LinkKind::raw:
-        return 0;
+    case LinkKind::raw: return 0;
     case LinkKind::null:
         // Little-endian host order, as a little-endian BSD/macOS writer leaves it; AF_INET6 is 30 on macOS.
         put32_le(p, seg.src.v6 ? 30U : 2U);
@@ -333,8 +313,7 @@ std::size_t FrameBuilder::write_link(const Segment& seg) noexcept {
         std::copy(dst_mac.begin(), dst_mac.end(), p + 1);
         std::copy(src_mac.begin(), src_mac.end(), p + 7);
         return 13 + put_snap(p + 13, ethertype);
-    case LinkKind::wifi:
-        return put_wifi(p, dst_mac, src_mac, ethertype);
+    case LinkKind::wifi: return put_wifi(p, dst_mac, src_mac, ethertype);
     case LinkKind::radiotap:
         // radiotap.org: version 0, pad, length 12 (LE), present = Flags | Rate, flags 0, rate 2 (1 Mb/s), pad 2.
         std::fill(p, p + 12, std::uint8_t{0});

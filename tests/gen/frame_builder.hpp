@@ -13,9 +13,32 @@ namespace tcpvet::gen {
 // pbb, vntag, etag and fabricpath are Ethernet with an IEEE 802.1ah I-TAG (and customer MACs), a
 // Cisco VN-Tag, an IEEE 802.1BR E-Tag or a Cisco FabricPath header (and inner MACs) before the ethertype.
 enum class LinkKind : std::uint8_t {
-    en10mb, vlan, qinq, sll, sll2, raw, null, loop, pbb, vntag, etag, fabricpath,
+    en10mb,
+    vlan,
+    qinq,
+    sll,
+    sll2,
+    raw,
+    null,
+    loop,
+    pbb,
+    vntag,
+    etag,
+    fabricpath,
     // Other link families (tcpvet's link_ppp/link_wifi/link_other decoders).
-    snap, ppp, chdlc, frelay, fddi, wifi, radiotap, ppi, nflog, pflog, ipoib, arcnet, juniper
+    snap,
+    ppp,
+    chdlc,
+    frelay,
+    fddi,
+    wifi,
+    radiotap,
+    ppi,
+    nflog,
+    pflog,
+    ipoib,
+    arcnet,
+    juniper
 };
 
 // LINKTYPE_* value written into the capture file for a link kind (tcpdump.org/linktypes.html).

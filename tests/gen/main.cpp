@@ -16,7 +16,8 @@ using tcpvet::gen::LinkKind;
 void usage(std::FILE* out) {
     std::fputs(
         "usage: tcpvet_gen SCENARIO OUT [--format pcap|pcap-ns|pcapng]\n"
-        "                  [--link en10mb|vlan|qinq|pbb|vntag|etag|fabricpath|sll|sll2|raw|null|loop|snap|ppp|chdlc|frelay|fddi|wifi|\n"
+        "                  [--link "
+        "en10mb|vlan|qinq|pbb|vntag|etag|fabricpath|sll|sll2|raw|null|loop|snap|ppp|chdlc|frelay|fddi|wifi|\n"
         "                          radiotap|ppi|nflog|pflog|ipoib|arcnet|juniper] [--ipv6] [--count N] [--seed N]\n"
         "       tcpvet_gen --list\n",
         out);
@@ -54,18 +55,30 @@ bool parse_link(std::string_view s, LinkKind& out) {
         std::string_view name;
         LinkKind kind;
     };
-    static constexpr Name k_names[] = {{"en10mb", LinkKind::en10mb}, {"vlan", LinkKind::vlan},
-                                       {"qinq", LinkKind::qinq},     {"sll", LinkKind::sll},
-                                       {"sll2", LinkKind::sll2},     {"raw", LinkKind::raw},
-                                       {"null", LinkKind::null},     {"loop", LinkKind::loop},
-                                       {"snap", LinkKind::snap},     {"ppp", LinkKind::ppp},
-                                       {"chdlc", LinkKind::chdlc},   {"frelay", LinkKind::frelay},
-                                       {"fddi", LinkKind::fddi},     {"wifi", LinkKind::wifi},
-                                       {"radiotap", LinkKind::radiotap}, {"ppi", LinkKind::ppi},
-                                       {"nflog", LinkKind::nflog},   {"pflog", LinkKind::pflog},
-                                       {"ipoib", LinkKind::ipoib},   {"arcnet", LinkKind::arcnet},
-                                       {"juniper", LinkKind::juniper}, {"pbb", LinkKind::pbb},
-                                       {"vntag", LinkKind::vntag},   {"etag", LinkKind::etag},
+    static constexpr Name k_names[] = {{"en10mb", LinkKind::en10mb},
+                                       {"vlan", LinkKind::vlan},
+                                       {"qinq", LinkKind::qinq},
+                                       {"sll", LinkKind::sll},
+                                       {"sll2", LinkKind::sll2},
+                                       {"raw", LinkKind::raw},
+                                       {"null", LinkKind::null},
+                                       {"loop", LinkKind::loop},
+                                       {"snap", LinkKind::snap},
+                                       {"ppp", LinkKind::ppp},
+                                       {"chdlc", LinkKind::chdlc},
+                                       {"frelay", LinkKind::frelay},
+                                       {"fddi", LinkKind::fddi},
+                                       {"wifi", LinkKind::wifi},
+                                       {"radiotap", LinkKind::radiotap},
+                                       {"ppi", LinkKind::ppi},
+                                       {"nflog", LinkKind::nflog},
+                                       {"pflog", LinkKind::pflog},
+                                       {"ipoib", LinkKind::ipoib},
+                                       {"arcnet", LinkKind::arcnet},
+                                       {"juniper", LinkKind::juniper},
+                                       {"pbb", LinkKind::pbb},
+                                       {"vntag", LinkKind::vntag},
+                                       {"etag", LinkKind::etag},
                                        {"fabricpath", LinkKind::fabricpath}};
     for (const Name& n : k_names) {
         if (n.name == s) {
@@ -105,7 +118,9 @@ int main(int argc, char** argv) {
             ++i;
         } else if (arg == "--link") {
             if (value == nullptr || !parse_link(value, opt.link)) {
-                std::fprintf(stderr, "tcpvet_gen: --link needs en10mb, vlan, qinq, pbb, vntag, etag, fabricpath, sll, sll2, raw, null, loop, snap, ppp, chdlc, "
+                std::fprintf(stderr,
+                             "tcpvet_gen: --link needs en10mb, vlan, qinq, pbb, vntag, etag, fabricpath, sll, sll2, "
+                             "raw, null, loop, snap, ppp, chdlc, "
                              "frelay, fddi, wifi, radiotap, ppi, nflog, pflog, ipoib, arcnet or juniper\n");
                 return 2;
             }

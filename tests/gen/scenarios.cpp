@@ -37,28 +37,28 @@ void play_textbook(Wire& w, const GenOptions& opt) {
     Conn k(w, opt, 50000);
     auto& c = k.c;
     auto& s = k.s;
-    c.syn(8000);          //  1 SYN      seq 8000
-    s.synack(15000);      //  2 SYN-ACK  seq 15000 ack 8001
-    c.ack();              //  3 ACK      seq 8001  ack 15001
-    c.data(1000, psh);    //  4 PSH      seq 8001  len 1000
-    c.data(1000, psh);    //  5 PSH      seq 9001  len 1000 (the server delays its ACK)
-    s.data(2000, psh);    //  6 PSH      seq 15001 ack 10001 len 2000 (more than the MSS, as in the post)
-    c.ack();              //  7 ACK      seq 10001 ack 17001
-    four_way_close(c, s); //  8 FIN 10001, 9 ACK 10002, 10 FIN 17001, 11 ACK 17002
+    c.syn(8000);           //  1 SYN      seq 8000
+    s.synack(15000);       //  2 SYN-ACK  seq 15000 ack 8001
+    c.ack();               //  3 ACK      seq 8001  ack 15001
+    c.data(1000, psh);     //  4 PSH      seq 8001  len 1000
+    c.data(1000, psh);     //  5 PSH      seq 9001  len 1000 (the server delays its ACK)
+    s.data(2000, psh);     //  6 PSH      seq 15001 ack 10001 len 2000 (more than the MSS, as in the post)
+    c.ack();               //  7 ACK      seq 10001 ack 17001
+    four_way_close(c, s);  //  8 FIN 10001, 9 ACK 10002, 10 FIN 17001, 11 ACK 17002
 }
 
 void play_textbook_third_segment(Wire& w, const GenOptions& opt) {
     Conn k(w, opt, 50001);
     auto& c = k.c;
     auto& s = k.s;
-    c.syn(8000);              //  1
-    s.synack(15000);          //  2
-    c.seq_once(8000).ack();   //  3 ACK seq 8000 (the SYN's own number, as the post draws it)
-    c.data(1000, psh);        //  4 seq 8001
-    c.data(1000, psh);        //  5 seq 9001
-    s.data(2000, psh);        //  6
-    c.ack();                  //  7
-    four_way_close(c, s);     //  8..11
+    c.syn(8000);             //  1
+    s.synack(15000);         //  2
+    c.seq_once(8000).ack();  //  3 ACK seq 8000 (the SYN's own number, as the post draws it)
+    c.data(1000, psh);       //  4 seq 8001
+    c.data(1000, psh);       //  5 seq 9001
+    s.data(2000, psh);       //  6
+    c.ack();                 //  7
+    four_way_close(c, s);    //  8..11
 }
 
 void play_synack_wrong_ack(Wire& w, const GenOptions& opt) {
@@ -75,9 +75,9 @@ void play_third_segment_wrong_ack(Wire& w, const GenOptions& opt) {
     Conn k(w, opt, 50003);
     auto& c = k.c;
     auto& s = k.s;
-    c.syn(8000);                 // 1
-    s.synack(15000);             // 2
-    c.ack_once(15010).ack();     // 3 ACK acks 15010 (server ISN+10) instead of 15001
+    c.syn(8000);              // 1
+    s.synack(15000);          // 2
+    c.ack_once(15010).ack();  // 3 ACK acks 15010 (server ISN+10) instead of 15001
     // 4 RFC 9293 §3.10.7.4 (SYN-RECEIVED, unacceptable ACK): <SEQ=SEG.ACK><CTL=RST>
     s.raw(rst, 15010, 0, 0);
 }
@@ -105,8 +105,8 @@ void play_simultaneous_close(Wire& w, const GenOptions& opt) {
     c.fin();               //  7 FIN seq 1101
     // 8 FIN seq 5201: sent before the client's FIN arrived, so it acks 1101, not 1102.
     s.ack_once(c.snd_nxt() - 1).fin();
-    c.ack();               //  9 ACK 5202
-    s.ack();               // 10 ACK 1102
+    c.ack();  //  9 ACK 5202
+    s.ack();  // 10 ACK 1102
 }
 
 void play_three_segment_close(Wire& w, const GenOptions& opt) {
@@ -145,16 +145,16 @@ void play_fin_unacked(Wire& w, const GenOptions& opt) {
     Conn k(w, opt, 50008);
     auto& c = k.c;
     auto& s = k.s;
-    c.syn(1000);        // 1
-    s.synack(5000);     // 2
-    c.ack();            // 3
-    c.data(100, psh);   // 4
-    s.ack();            // 5
-    c.fin();            // 6 FIN
+    c.syn(1000);       // 1
+    s.synack(5000);    // 2
+    c.ack();           // 3
+    c.data(100, psh);  // 4
+    s.ack();           // 5
+    c.fin();           // 6 FIN
     w.after_ms(200);
-    c.resend_fin();     // 7 RTO
+    c.resend_fin();  // 7 RTO
     w.after_ms(400);
-    c.resend_fin();     // 8 doubled RTO; the capture ends with no ACK
+    c.resend_fin();  // 8 doubled RTO; the capture ends with no ACK
 }
 
 void play_reset_by_server_with_data(Wire& w, const GenOptions& opt) {
@@ -174,9 +174,9 @@ void play_syn_retransmit(Wire& w, const GenOptions& opt) {
     Conn k(w, opt, 50010);
     auto& c = k.c;
     auto& s = k.s;
-    c.syn(8000);           //  1
+    c.syn(8000);  //  1
     w.after_ms(1000);
-    c.syn(8000);           //  2 retransmission after 1 s
+    c.syn(8000);  //  2 retransmission after 1 s
     w.after_ms(2000);
     c.syn(8000);           //  3 retransmission after 2 s more
     s.synack(15000);       //  4
@@ -189,10 +189,10 @@ void play_synack_retransmit(Wire& w, const GenOptions& opt) {
     Conn k(w, opt, 50011);
     auto& c = k.c;
     auto& s = k.s;
-    c.syn(8000);           //  1
-    s.synack(15000);       //  2
+    c.syn(8000);      //  1
+    s.synack(15000);  //  2
     w.after_ms(1000);
-    s.synack(15000);       //  3 retransmission (the client's ACK never came)
+    s.synack(15000);  //  3 retransmission (the client's ACK never came)
     w.after_ms(2000);
     s.synack(15000);       //  4 retransmission
     c.ack();               //  5
@@ -240,18 +240,18 @@ void play_data_on_syn(Wire& w, const GenOptions& opt) {
 void play_syn_unanswered(Wire& w, const GenOptions& opt) {
     Conn k(w, opt, 50014);
     auto& c = k.c;
-    c.syn(8000);       // 1
+    c.syn(8000);  // 1
     w.after_ms(1000);
-    c.syn(8000);       // 2
+    c.syn(8000);  // 2
     w.after_ms(2000);
-    c.syn(8000);       // 3; nothing comes back
+    c.syn(8000);  // 3; nothing comes back
 }
 
 void play_rejected(Wire& w, const GenOptions& opt) {
     Conn k(w, opt, 50015);
     auto& c = k.c;
     auto& s = k.s;
-    c.syn(8000);           // 1
+    c.syn(8000);                   // 1
     s.raw(rst | ack, 0, 8001, 0);  // 2 closed port: RST+ACK seq 0 ack 8001 (RFC 9293 §3.10.7.1)
 }
 
@@ -276,19 +276,19 @@ void play_synack_unanswered(Wire& w, const GenOptions& opt) {
     Conn k(w, opt, 50030);
     auto& c = k.c;
     auto& s = k.s;
-    c.syn(1000);        // 1
-    s.synack(5000);     // 2 the client never sends the third segment
+    c.syn(1000);     // 1
+    s.synack(5000);  // 2 the client never sends the third segment
     w.after_us(1'000'000);
-    s.synack(5000);     // 3 the server retransmits its SYN-ACK
+    s.synack(5000);  // 3 the server retransmits its SYN-ACK
 }
 
 void play_established_open(Wire& w, const GenOptions& opt) {
     Conn k(w, opt, 50031);
     auto& c = k.c;
     auto& s = k.s;
-    c.syn(1000);         // 1
-    s.synack(5000);      // 2
-    c.ack();             // 3
+    c.syn(1000);           // 1
+    s.synack(5000);        // 2
+    c.ack();               // 3
     small_exchange(c, s);  // 4..6; the capture ends with the connection open (Zeek S1)
 }
 
@@ -296,19 +296,19 @@ void play_responder_close_only(Wire& w, const GenOptions& opt) {
     Conn k(w, opt, 50032);
     auto& c = k.c;
     auto& s = k.s;
-    c.syn(1000);         // 1
-    s.synack(5000);      // 2
-    c.ack();             // 3
+    c.syn(1000);           // 1
+    s.synack(5000);        // 2
+    c.ack();               // 3
     small_exchange(c, s);  // 4..6
-    s.fin();             // 7 the server closes
-    c.ack();             // 8 the client acknowledges but never closes (Zeek S3)
+    s.fin();               // 7 the server closes
+    c.ack();               // 8 the client acknowledges but never closes (Zeek S3)
 }
 
 void play_syn_then_rst(Wire& w, const GenOptions& opt) {
     Conn k(w, opt, 50033);
     auto& c = k.c;
-    c.syn(1000);                   // 1
-    c.raw(rst, 1001, 0, 0);        // 2 the client gives up with a bare RST (Zeek RSTOS0)
+    c.syn(1000);             // 1
+    c.raw(rst, 1001, 0, 0);  // 2 the client gives up with a bare RST (Zeek RSTOS0)
 }
 
 void play_synack_then_rst(Wire& w, const GenOptions& opt) {
@@ -321,8 +321,8 @@ void play_synack_then_rst(Wire& w, const GenOptions& opt) {
 void play_syn_then_fin(Wire& w, const GenOptions& opt) {
     Conn k(w, opt, 50035);
     auto& c = k.c;
-    c.syn(1000);                  // 1
-    c.raw(fin, 1001, 0, 0);       // 2 a FIN without any answer to the SYN (Zeek SH)
+    c.syn(1000);             // 1
+    c.raw(fin, 1001, 0, 0);  // 2 a FIN without any answer to the SYN (Zeek SH)
 }
 
 void play_synack_then_fin(Wire& w, const GenOptions& opt) {
@@ -338,9 +338,9 @@ void play_midstream_open(Wire& w, const GenOptions& opt) {
     auto& s = k.s;
     c.assume_established(20001, 40001);
     s.assume_established(40001, 20001);
-    c.data(100, psh);   // 1
-    s.data(200, psh);   // 2
-    c.ack();            // 3; no handshake, no close (Zeek OTH)
+    c.data(100, psh);  // 1
+    s.data(200, psh);  // 2
+    c.ack();           // 3; no handshake, no close (Zeek OTH)
 }
 
 void play_port_reuse(Wire& w, const GenOptions& opt) {
@@ -415,48 +415,48 @@ void play_transfer_trouble(Wire& w, const GenOptions& opt) {
     auto& c = k.c;
     auto& s = k.s;
     constexpr std::uint32_t mss = 1000;
-    c.syn(1000);        //  1
-    s.synack(5000);     //  2
-    c.ack();            //  3
-    c.data(100, psh);   //  4
-    s.data(mss);        //  5
-    s.data(mss, psh);   //  6
-    c.ack();            //  7
+    c.syn(1000);       //  1
+    s.synack(5000);    //  2
+    c.ack();           //  3
+    c.data(100, psh);  //  4
+    s.data(mss);       //  5
+    s.data(mss, psh);  //  6
+    c.ack();           //  7
     const std::uint32_t rexmit_seq = s.snd_nxt();
-    s.data(mss, psh);   //  8
+    s.data(mss, psh);  //  8
     w.after_ms(200);
     s.retransmit(rexmit_seq, mss, psh);  //  9 Retransmission
-    c.ack();            // 10
+    c.ack();                             // 10
     const std::uint32_t ooo_seq = s.snd_nxt();
-    s.lose(mss);        //    the segment at ooo_seq is sent, but shows up after the next one
-    s.data(mss);        // 11 Previous segment not captured
+    s.lose(mss);  //    the segment at ooo_seq is sent, but shows up after the next one
+    s.data(mss);  // 11 Previous segment not captured
     w.after_us(500);
     s.retransmit(ooo_seq, mss);  // 12 Out-Of-Order (within the reordering threshold)
     c.set_rcv_nxt(s.snd_nxt());
-    c.ack();            // 13
+    c.ack();  // 13
     const std::uint32_t lost_seq = s.snd_nxt();
-    s.lose(mss);        //    lost
+    s.lose(mss);  //    lost
     for (int i = 0; i < 3; ++i) {
-        s.data(mss);    // 14, 16, 18
+        s.data(mss);                                                     // 14, 16, 18
         c.options_once(sack_option(lost_seq + mss, s.snd_nxt())).ack();  // 15, 17, 19 Dup ACKs
     }
     s.retransmit(lost_seq, mss);  // 20 Fast Retransmission
     c.set_rcv_nxt(s.snd_nxt());
-    c.ack();            // 21
-    s.data(mss, psh);   // 22
+    c.ack();           // 21
+    s.data(mss, psh);  // 22
     c.set_window(0);
-    c.ack();            // 23 ZeroWindow
+    c.ack();  // 23 ZeroWindow
     w.after_ms(200);
     s.zero_window_probe();  // 24 ZeroWindowProbe
-    c.ack();            // 25 ZeroWindowProbeAck
+    c.ack();                // 25 ZeroWindowProbeAck
     w.after_ms(100);
     c.set_window(TcpPeer::k_window);
-    c.ack();            // 26 Window Update
-    s.data(mss, psh);   // 27
-    c.ack();            // 28
+    c.ack();           // 26 Window Update
+    s.data(mss, psh);  // 27
+    c.ack();           // 28
     w.after_ms(10000);
-    c.keepalive();      // 29 Keep-Alive
-    s.ack();            // 30 Keep-Alive ACK
+    c.keepalive();         // 29 Keep-Alive
+    s.ack();               // 30 Keep-Alive ACK
     four_way_close(c, s);  // 31..34
 }
 
@@ -482,13 +482,13 @@ void play_invalid_flags(Wire& w, const GenOptions& opt) {
         Conn k(w, opt, 50024);
         auto& c = k.c;
         auto& s = k.s;
-        c.syn(5000);       // 5 (stream 4)
-        s.synack(9000);    // 6
-        c.ack();           // 7
-        c.data(100, psh);  // 8
-        s.ack();           // 9
-        c.rst();           // 10 the client aborts
-        c.data(100, psh);  // 11 ... and then sends data on the reset connection
+        c.syn(5000);                    // 5 (stream 4)
+        s.synack(9000);                 // 6
+        c.ack();                        // 7
+        c.data(100, psh);               // 8
+        s.ack();                        // 9
+        c.rst();                        // 10 the client aborts
+        c.data(100, psh);               // 11 ... and then sends data on the reset connection
         s.raw(rst, s.snd_nxt(), 0, 0);  // 12 the server answers the stray segment with RST
     }
 }
@@ -504,7 +504,7 @@ void play_close_wait(Wire& w, const GenOptions& opt) {
     c.fin();               // 7 client closes
     s.ack();               // 8 server acks and sits in CLOSE-WAIT: its application never closes
     w.after_ms(120000);
-    s.keepalive();         // 9 two minutes later, a server keep-alive; the capture ends
+    s.keepalive();  // 9 two minutes later, a server keep-alive; the capture ends
 }
 
 namespace {
@@ -549,7 +549,7 @@ void play_sample(Wire& w, const GenOptions& opt) {
         Conn k(w, opt, 51002, 443, client_d);  // stream 2: a SYN into a black hole
         k.c.syn(30000);                        // 14
         w.after_ms(1000);
-        k.c.syn(30000);                        // 15 retransmitted after 1 s; never answered
+        k.c.syn(30000);  // 15 retransmitted after 1 s; never answered
     }
     w.after_ms(20);
     {
@@ -575,11 +575,11 @@ void play_sample(Wire& w, const GenOptions& opt) {
         Conn k(w, opt, 51004, Conn::k_server_port, client_b);  // stream 4: the server aborts
         auto& c = k.c;
         auto& s = k.s;
-        c.syn(50000);       // 29
-        s.synack(55000);    // 30
-        c.ack();            // 31
-        c.data(100, psh);   // 32 request
-        s.rst();            // 33 RST+ACK acknowledging the request
+        c.syn(50000);      // 29
+        s.synack(55000);   // 30
+        c.ack();           // 31
+        c.data(100, psh);  // 32 request
+        s.rst();           // 33 RST+ACK acknowledging the request
     }
     w.after_ms(20);
     {
@@ -598,18 +598,18 @@ void play_sample(Wire& w, const GenOptions& opt) {
         Conn k(w, opt, 51006);  // stream 6: one retransmission
         auto& c = k.c;
         auto& s = k.s;
-        c.syn(70000);       // 42
-        s.synack(75000);    // 43
-        c.ack();            // 44
-        c.data(100, psh);   // 45 request
+        c.syn(70000);      // 42
+        s.synack(75000);   // 43
+        c.ack();           // 44
+        c.data(100, psh);  // 45 request
         const std::uint32_t response_seq = s.snd_nxt();
         s.data(1000, psh);  // 46 response
         w.after_ms(200);
         s.retransmit(response_seq, 1000, psh);  // 47 the same segment again: Retransmission
-        c.ack();            // 48
-        c.fin();            // 49 FIN
-        s.fin();            // 50 FIN+ACK
-        c.ack();            // 51 ACK
+        c.ack();                                // 48
+        c.fin();                                // 49 FIN
+        s.fin();                                // 50 FIN+ACK
+        c.ack();                                // 51 ACK
     }
     w.after_ms(70000);
     {
@@ -650,8 +650,7 @@ std::span<const Scenario> scenarios() noexcept {
         {"three_segment_close", "FIN, FIN+ACK, ACK", play_three_segment_close},
         {"half_close", "client FIN acked, server sends 3 more segments, then FIN", play_half_close},
         {"fin_unacked", "client FIN retransmitted twice, never acked", play_fin_unacked},
-        {"reset_by_server_with_data", "server RST while client data is unacknowledged",
-         play_reset_by_server_with_data},
+        {"reset_by_server_with_data", "server RST while client data is unacknowledged", play_reset_by_server_with_data},
         {"syn_retransmit", "SYN sent 3 times (1 s, 2 s backoff), then a full connection", play_syn_retransmit},
         {"synack_retransmit", "SYN-ACK sent 3 times, then ACK and a full connection", play_synack_retransmit},
         {"third_segment_data", "the third handshake segment carries data (ACK+data)", play_third_segment_data},
@@ -663,7 +662,8 @@ std::span<const Scenario> scenarios() noexcept {
         {"midstream", "capture starts with data both ways (no SYN), then FIN close", play_midstream},
         {"synack_unanswered", "SYN, SYN-ACK (retransmitted), no third segment", play_synack_unanswered},
         {"established_open", "handshake and data, still open when the capture ends", play_established_open},
-        {"responder_close_only", "the server's FIN is acknowledged; the client never closes", play_responder_close_only},
+        {"responder_close_only", "the server's FIN is acknowledged; the client never closes",
+         play_responder_close_only},
         {"syn_then_rst", "SYN, then a bare RST from the same client", play_syn_then_rst},
         {"synack_then_rst", "a SYN-ACK without its SYN, then RST from the responder", play_synack_then_rst},
         {"syn_then_fin", "SYN, then a FIN from the same client, no answer", play_syn_then_fin},
@@ -674,30 +674,34 @@ std::span<const Scenario> scenarios() noexcept {
         {"transfer_trouble", "retransmission, out-of-order, loss, dup ACKs, fast retransmit, zero window, keep-alive",
          play_transfer_trouble},
         {"invalid_flags", "SYN+FIN, SYN+RST, null, Xmas segments; data after RST", play_invalid_flags},
-        {"close_wait", "client FIN acked, server never closes; a server keep-alive 120 s later",
-         play_close_wait},
+        {"close_wait", "client FIN acked, server never closes; a server keep-alive 120 s later", play_close_wait},
         {"syn_flood", "--count SYNs (100000) from spoofed 198.18.0.0/15 sources + 20 normal connections",
          play_syn_flood},
         {"mixed", "benchmark: --count packets (2000000) of interleaved complete connections", play_mixed},
         {"flood", "benchmark: --count SYNs (2000000) from 1000000 spoofed sources + 1000 normal connections",
          play_flood},
-        {"anomaly_port_scan", "one source tries 60 ports of a host: odd ports refuse (REJ), even ports stay silent (S0)",
+        {"anomaly_port_scan",
+         "one source tries 60 ports of a host: odd ports refuse (REJ), even ports stay silent (S0)",
          play_anomaly_port_scan},
         {"anomaly_host_scan", "one source tries port 22 on 60 hosts, none answers (S0)", play_anomaly_host_scan},
         {"anomaly_backscatter", "20 SYN-ACKs to addresses that never sent a SYN (spoofed-flood backscatter)",
          play_anomaly_backscatter},
         {"anomaly_rst_burst", "120 connections reset by the server within 12 ms", play_anomaly_rst_burst},
-        {"anomaly_zero_window_stall", "client window closed for 10 s while the server probes", play_anomaly_zero_window_stall},
-        {"anomaly_retransmissions", "download with 12 of 76 server segments retransmitted", play_anomaly_retransmissions},
-        {"anomaly_rtt_outlier", "13 connections, one with an 800 ms handshake (the rest 2 ms)", play_anomaly_rtt_outlier},
+        {"anomaly_zero_window_stall", "client window closed for 10 s while the server probes",
+         play_anomaly_zero_window_stall},
+        {"anomaly_retransmissions", "download with 12 of 76 server segments retransmitted",
+         play_anomaly_retransmissions},
+        {"anomaly_rtt_outlier", "13 connections, one with an 800 ms handshake (the rest 2 ms)",
+         play_anomaly_rtt_outlier},
         {"anomaly_isn_reuse", "5-tuple reused 2 s after close with an ISN inside the old sequence space",
          play_anomaly_isn_reuse},
         {"anomaly_protocol_abuse", "a segment 1 GiB outside the window, an urgent pointer without URG",
          play_anomaly_protocol_abuse},
         {"anomaly_syn_cookies", "--count SYNs (2000) all answered at once, none retransmitted, 5 real clients",
          play_anomaly_syn_cookies},
-        {"sample", "the README's demo: 8 conversations (textbook, refused, half-open, half-close, server reset, "
-                   "CLOSE-WAIT, retransmission, IPv6 download)",
+        {"sample",
+         "the README's demo: 8 conversations (textbook, refused, half-open, half-close, server reset, "
+         "CLOSE-WAIT, retransmission, IPv6 download)",
          play_sample},
     }};
     return k_all;

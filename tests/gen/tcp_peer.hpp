@@ -57,14 +57,14 @@ public:
 
     // --- verbs: each emits exactly one segment ---
     void syn(std::uint32_t isn, std::uint32_t payload = 0) noexcept;  // SYN (+MSS/SACK-perm/WS), no ACK
-    void synack(std::uint32_t isn) noexcept;                           // SYN+ACK acking the peer's SYN
-    void ack() noexcept;                                               // pure ACK
-    void data(std::uint32_t n, std::uint16_t extra = 0) noexcept;      // ACK + n payload bytes
-    void fin(std::uint16_t extra = 0) noexcept;                        // FIN+ACK
-    void resend_fin() noexcept;                                        // the FIN again, same seq
-    void rst() noexcept;                                               // RST+ACK at snd_nxt
-    void rst_no_ack() noexcept;                                        // bare RST at snd_nxt
-    void keepalive() noexcept;                                         // ACK with seq snd_nxt-1, no data
+    void synack(std::uint32_t isn) noexcept;                          // SYN+ACK acking the peer's SYN
+    void ack() noexcept;                                              // pure ACK
+    void data(std::uint32_t n, std::uint16_t extra = 0) noexcept;     // ACK + n payload bytes
+    void fin(std::uint16_t extra = 0) noexcept;                       // FIN+ACK
+    void resend_fin() noexcept;                                       // the FIN again, same seq
+    void rst() noexcept;                                              // RST+ACK at snd_nxt
+    void rst_no_ack() noexcept;                                       // bare RST at snd_nxt
+    void keepalive() noexcept;                                        // ACK with seq snd_nxt-1, no data
     void retransmit(std::uint32_t seq, std::uint32_t n, std::uint16_t extra = 0) noexcept;
     void zero_window_probe() noexcept;  // one byte at snd_nxt that the receiver will not accept
     // Any segment; advances nothing and delivers nothing.
@@ -112,8 +112,8 @@ private:
     TcpOptionBytes m_options_override{};
 };
 
-// A client/server pair (server port 8000 unless given). Addresses are documentation prefixes: client 198.51.100.7, server
-// 192.0.2.10 (or their 2001:db8:: twins with --ipv6).
+// A client/server pair (server port 8000 unless given). Addresses are documentation prefixes: client 198.51.100.7,
+// server 192.0.2.10 (or their 2001:db8:: twins with --ipv6).
 class Conn {
 public:
     Conn(Wire& wire, const GenOptions& opt, std::uint16_t client_port, std::uint16_t server_port = k_server_port,

@@ -1,10 +1,10 @@
 // ByteReader: big-endian reads, bounds, and the sticky failure state.
-#include "tcpvet/byte_reader.hpp"
-
 #include <doctest/doctest.h>
 
 #include <array>
 #include <cstddef>
+
+#include "tcpvet/byte_reader.hpp"
 
 namespace {
 

@@ -23,11 +23,11 @@ DecodedPacket at(DecodedPacket packet, std::int64_t ts_ns) {
 TEST_CASE("CaptureStats counts classes, fragments, truncation and checksums") {
     capture::CaptureStats stats;
     CHECK(stats.empty());
-    stats.count(at(decode_ethernet(frames::real_v4_syn), 300));           // tcp, ok
+    stats.count(at(decode_ethernet(frames::real_v4_syn), 300));            // tcp, ok
     stats.count(at(decode_ethernet(frames::real_v4_syn_offloaded), 100));  // tcp, bad checksum
-    stats.count(at(decode_ethernet(frames::v4_frag_first), 200));         // tcp + fragment, unverified
-    stats.count(at(decode_ethernet(frames::v4_frag_next), 250));          // fragment
-    stats.count(at(decode_ethernet(frames::v6_frag_next), 250));          // fragment
+    stats.count(at(decode_ethernet(frames::v4_frag_first), 200));          // tcp + fragment, unverified
+    stats.count(at(decode_ethernet(frames::v4_frag_next), 250));           // fragment
+    stats.count(at(decode_ethernet(frames::v6_frag_next), 250));           // fragment
     stats.count(at(decode_ethernet(frames::v4_udp), 250));
     stats.count(at(decode_ethernet(frames::v4_icmp), 250));
     stats.count(at(decode_ethernet(frames::v6_icmp), 250));
@@ -36,7 +36,7 @@ TEST_CASE("CaptureStats counts classes, fragments, truncation and checksums") {
     stats.count(at(decode_bytes(DLT_EN10MB, frames::real_v4_syn, 40, 74), 250));  // tcp header cut
     stats.count(at(decode_bytes(DLT_EN10MB, frames::real_v4_syn, 10, 74), 250));  // link cut
     stats.count(at(decode_bytes(DLT_EN10MB, frames::v4_ipopts, 60, 63), 250));    // payload cut, still tcp
-    stats.count(at(decode_bytes(DLT_RAW, frames::real_v4_syn), 250));  // Ethernet bytes as raw IP: version 0
+    stats.count(at(decode_bytes(DLT_RAW, frames::real_v4_syn), 250));             // Ethernet bytes as raw IP: version 0
 
     CHECK_FALSE(stats.empty());
     CHECK(stats.packets == 14);

@@ -138,10 +138,10 @@ TEST_CASE("ICMPv6, No Next Header, ESP and IPv6 inconsistencies") {
     }
     SUBCASE("a routing header with segments left: TCP decoded, checksum not judged") {
         auto frame = to_bytes(frames::v6_ext_frag_first);
-        frame[14 + 6] = std::byte{43};       // fixed header: next is Routing (was Hop-by-Hop)
-        frame[14 + 40 + 2] = std::byte{0};   // routing type 0
-        frame[14 + 40 + 3] = std::byte{1};   // segments left 1
-        frame[14 + 56 + 3] = std::byte{0};   // fragment header: clear M
+        frame[14 + 6] = std::byte{43};      // fixed header: next is Routing (was Hop-by-Hop)
+        frame[14 + 40 + 2] = std::byte{0};  // routing type 0
+        frame[14 + 40 + 3] = std::byte{1};  // segments left 1
+        frame[14 + 56 + 3] = std::byte{0};  // fragment header: clear M
         decode::decode_frame(DLT_EN10MB, frame, static_cast<std::uint32_t>(frame.size()), p);
         REQUIRE(p.cls == PacketClass::tcp);
         CHECK(p.tcp_checksum == ChecksumResult::unverified);

@@ -169,9 +169,9 @@ TEST_CASE("raw IP: the version nibble decides for DLT_RAW (12, 14, 101), 228/229
 }
 
 TEST_CASE("is_supported_link_type names exactly the decoded link types") {
-    for (const int link_type : {DLT_NULL, DLT_EN10MB, DLT_RAW, 12, 14, 101, DLT_LOOP, DLT_LINUX_SLL,
-                                DLT_LINUX_SLL2, DLT_IPV4, DLT_IPV6, 7, 9, 10, 50, 51, 104, 105, 107, 117,
-                                127, 129, 178, 192, 226, 239, 242}) {
+    for (const int link_type : {DLT_NULL, DLT_EN10MB, DLT_RAW, 12,  14,  101, DLT_LOOP, DLT_LINUX_SLL, DLT_LINUX_SLL2,
+                                DLT_IPV4, DLT_IPV6,   7,       9,   10,  50,  51,       104,           105,
+                                107,      117,        127,     129, 178, 192, 226,      239,           242}) {
         CAPTURE(link_type);
         CHECK(decode::is_supported_link_type(link_type));
     }
@@ -188,7 +188,7 @@ TEST_CASE("is_supported_link_type names exactly the decoded link types") {
 TEST_CASE("the Ethernet, IPv4 and IPv6 frames decode under every prefix and every link type") {
     // No expectations beyond staying in bounds (ASan) and landing in a class.
     const std::span<const std::uint8_t> all[] = {
-        frames::real_v4_syn, frames::real_v6_syn, frames::v4_qinq,          frames::v6_ext_frag_first,
+        frames::real_v4_syn, frames::real_v6_syn,   frames::v4_qinq,      frames::v6_ext_frag_first,
         frames::v4_sack,     frames::v4_frag_first, frames::v6_frag_next, frames::v4_ae_urg,
     };
     for (const auto frame : all) {

@@ -25,9 +25,7 @@ inline std::vector<std::byte> copy_prefix(std::span<const std::uint8_t> bytes, s
     return out;
 }
 
-inline std::vector<std::byte> to_bytes(std::span<const std::uint8_t> bytes) {
-    return copy_prefix(bytes, bytes.size());
-}
+inline std::vector<std::byte> to_bytes(std::span<const std::uint8_t> bytes) { return copy_prefix(bytes, bytes.size()); }
 
 // A decoded packet together with the bytes its payload view points into.
 struct OwnedPacket : DecodedPacket {

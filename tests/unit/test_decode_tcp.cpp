@@ -27,7 +27,7 @@ TcpOptions walk(std::initializer_list<std::uint8_t> bytes) {
 
 // A 20-byte TCP header with `options` appended (data offset set from their padded size).
 std::vector<std::uint8_t> segment_with(std::initializer_list<std::uint8_t> options) {
-    constexpr std::array<std::uint8_t, 20> k_header{0x04, 0xd2, 0x00, 0x50, 0, 0, 0, 1, 0,    0,
+    constexpr std::array<std::uint8_t, 20> k_header{0x04, 0xd2, 0x00, 0x50, 0,    0,    0, 1, 0, 0,
                                                     0,    0,    0x00, 0x02, 0xff, 0xff, 0, 0, 0, 0};
     // Sized first, then filled: GCC 12 -O3 misreads insert() into a 20-byte vector (-Warray-bounds).
     std::vector<std::uint8_t> segment(k_header.size() + options.size());
@@ -96,8 +96,8 @@ TEST_CASE("malformed option lists end the walk without reading past the end") {
         CHECK(walk({3, 4, 7, 0}).malformed);
         CHECK(walk({4, 3, 0, 0}).malformed);
         CHECK(walk({8, 8, 0, 0, 0, 0, 0, 0}).malformed);
-        CHECK(walk({5, 2}).malformed);                                            // SACK with no block
-        CHECK(walk({5, 9, 0, 0, 0, 0, 0, 0, 0}).malformed);                       // not 2 + 8n
+        CHECK(walk({5, 2}).malformed);                       // SACK with no block
+        CHECK(walk({5, 9, 0, 0, 0, 0, 0, 0, 0}).malformed);  // not 2 + 8n
         CHECK(walk({5, 10, 0, 0, 0, 1, 0, 0, 0, 2}).malformed == false);
     }
     SUBCASE("a kind byte with no length byte at the end") { CHECK(walk({1, 1, 1, 2}).malformed); }

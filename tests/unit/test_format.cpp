@@ -1,8 +1,7 @@
 // Shared text formatters: addresses as inet_ntop writes them, flags in Wireshark's order, RFC 3339
 // stamps as gmtime_r and printf make them.
-#include <doctest/doctest.h>
-
 #include <arpa/inet.h>
+#include <doctest/doctest.h>
 
 #include <cstdint>
 #include <cstdio>
@@ -39,7 +38,8 @@ TEST_SUITE("format") {
     TEST_CASE("IPv4 addresses read as inet_ntop writes them, every octet value in every place") {
         for (unsigned value = 0; value < 256; ++value) {
             const auto v = static_cast<std::uint8_t>(value);
-            for (const tcpvet::IpAddress& address : {ipv4(v, 0, 0, 0), ipv4(1, v, 2, 3), ipv4(255, 255, v, 9), ipv4(10, 0, 0, v)}) {
+            for (const tcpvet::IpAddress& address :
+                 {ipv4(v, 0, 0, 0), ipv4(1, v, 2, 3), ipv4(255, 255, v, 9), ipv4(10, 0, 0, v)}) {
                 char expected[INET_ADDRSTRLEN] = {};
                 REQUIRE(inet_ntop(AF_INET, address.bytes.data(), expected, sizeof(expected)) != nullptr);
                 CHECK(tcpvet::report::format_address(address) == expected);
@@ -69,9 +69,14 @@ TEST_SUITE("format") {
         CHECK(tcpvet::report::format_rfc3339(-1) == "1969-12-31T23:59:59.999999999Z");
         CHECK(tcpvet::report::format_rfc3339(951'782'400'000'000'000) == "2000-02-29T00:00:00.000000000Z");
         // The ends of int64 nanoseconds (1677 and 2262), and the days around a leap day and a century.
-        const std::int64_t edges[] = {0, std::numeric_limits<std::int64_t>::max(), std::numeric_limits<std::int64_t>::min(),
-                                      951'868'799'999'999'999, 951'868'800'000'000'000, 4'107'542'399'999'999'999,
-                                      4'107'542'400'000'000'000, -2'208'988'800'000'000'001};
+        const std::int64_t edges[] = {0,
+                                      std::numeric_limits<std::int64_t>::max(),
+                                      std::numeric_limits<std::int64_t>::min(),
+                                      951'868'799'999'999'999,
+                                      951'868'800'000'000'000,
+                                      4'107'542'399'999'999'999,
+                                      4'107'542'400'000'000'000,
+                                      -2'208'988'800'000'000'001};
         for (const std::int64_t ns : edges) {
             CAPTURE(ns);
             CHECK(tcpvet::report::format_rfc3339(ns) == rfc3339_by_printf(ns));

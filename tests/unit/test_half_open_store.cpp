@@ -5,8 +5,8 @@
 #include <utility>
 #include <vector>
 
-#include "test_decode_support.hpp"
 #include "tcpvet/flow/half_open_store.hpp"
+#include "test_decode_support.hpp"
 
 using tcpvet::IpAddress;
 using tcpvet::flow::FlowKey;
@@ -73,7 +73,8 @@ void check_same(const HalfOpen& got, const HalfOpen& want) {
     CHECK(a.server_wire_bytes == b.server_wire_bytes);
     CHECK(a.client_window == b.client_window);
     CHECK(a.server_window == b.server_window);
-    for (const auto& [x, y] : {std::pair{a.client_options, b.client_options}, std::pair{a.server_options, b.server_options}}) {
+    for (const auto& [x, y] :
+         {std::pair{a.client_options, b.client_options}, std::pair{a.server_options, b.server_options}}) {
         CHECK(x.mss == y.mss);
         CHECK(x.window_scale == y.window_scale);
         CHECK(x.bits == y.bits);

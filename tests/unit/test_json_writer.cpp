@@ -60,8 +60,8 @@ TEST_SUITE("json_writer") {
     }
 
     TEST_CASE("short and long keys and strings, empty ones, and every value kind after a comma") {
-        const std::string long_key(70, 'k');         // past the keys written in one append (48 characters)
-        const std::string long_text(300, 'x');       // a long run with nothing to escape
+        const std::string long_key(70, 'k');    // past the keys written in one append (48 characters)
+        const std::string long_text(300, 'x');  // a long run with nothing to escape
         const std::string long_escaped = long_text + "\"";
         std::string out;
         JsonWriter w(out);
@@ -124,7 +124,7 @@ TEST_SUITE("json_writer") {
         {
             JsonWriter w(out);
             w.begin_object();
-            CHECK(out.size() >= 2);  // room may follow while inside a value
+            CHECK(out.size() >= 2);           // room may follow while inside a value
             for (int i = 0; i < 3000; ++i) {  // ~60 KB: grows past any first capacity
                 w.member(key_name(i), std::uint64_t{1234567890});
             }
@@ -132,7 +132,8 @@ TEST_SUITE("json_writer") {
             CHECK(out.size() == out.find_last_of('}') + 1);  // cut at the end of the value
         }
         expected += "{";
-        for (int i = 0; i < 3000; ++i) expected.append(i == 0 ? "\"" : ",\"").append(key_name(i)).append("\":1234567890");
+        for (int i = 0; i < 3000; ++i)
+            expected.append(i == 0 ? "\"" : ",\"").append(key_name(i)).append("\":1234567890");
         expected += "}";
         CHECK(out == expected);
         // Reused for another record: the second is appended right after the first.

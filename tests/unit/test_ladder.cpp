@@ -1,12 +1,12 @@
 // The ladder view: arrows, relative/absolute numbers, --explain sentences and the collector's stream filter.
-#include "tcpvet/report/ladder.hpp"
-#include "test_decode_support.hpp"
-
 #include <doctest/doctest.h>
 
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include "tcpvet/report/ladder.hpp"
+#include "test_decode_support.hpp"
 
 namespace {
 
@@ -208,15 +208,11 @@ TEST_CASE("ladder: explanations of the textbook exchange") {
     CHECK(explain_row(conversation, rows, 5, false) ==
           "seq 1: first data byte; the SYN-ACK used number 0; "
           "ack 2001: cumulative — acknowledges every byte up to 2000 (2 segments)");
-    CHECK(explain_row(conversation, rows, 6, false) ==
-          "ack 2001: cumulative — acknowledges every byte up to 2000");
-    CHECK(explain_row(conversation, rows, 7, false) ==
-          "FIN consumes one sequence number: the server will ack 2002");
-    CHECK(explain_row(conversation, rows, 7, true) ==
-          "FIN consumes one sequence number: the server will ack 10002");
+    CHECK(explain_row(conversation, rows, 6, false) == "ack 2001: cumulative — acknowledges every byte up to 2000");
+    CHECK(explain_row(conversation, rows, 7, false) == "FIN consumes one sequence number: the server will ack 2002");
+    CHECK(explain_row(conversation, rows, 7, true) == "FIN consumes one sequence number: the server will ack 10002");
     CHECK(explain_row(conversation, rows, 8, false) == "ack 2002: acknowledges the FIN");
-    CHECK(explain_row(conversation, rows, 9, false) ==
-          "FIN consumes one sequence number: the client will ack 2002");
+    CHECK(explain_row(conversation, rows, 9, false) == "FIN consumes one sequence number: the client will ack 2002");
     CHECK(explain_row(conversation, rows, 10, false) == "ack 2002: acknowledges the FIN");
     CHECK(explain_row(conversation, rows, 99, false).empty());
 }

@@ -1,12 +1,11 @@
 // Unit tests of the libpcap packet source and the progress line, on captures written byte by byte here.
 #include <arpa/inet.h>
+#include <doctest/doctest.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <pcap/pcap.h>
 #include <sys/socket.h>
-#include <fcntl.h>
 #include <unistd.h>
-
-#include <doctest/doctest.h>
 
 #include <atomic>
 #include <chrono>
@@ -220,9 +219,9 @@ long read_syscalls() {
 
 TEST_CASE("packet_source: frames numbered across files, link type and input index per file") {
     TempDir dir;
-    const std::string a = dir.write("a.pcap", pcap_bytes(k_magic_us, k_linktype_ethernet,
-                                                         {{1000, 654321, ethernet_tcp(1, 80)},
-                                                          {1001, 1, ethernet_tcp(80, 1)}}));
+    const std::string a =
+        dir.write("a.pcap", pcap_bytes(k_magic_us, k_linktype_ethernet,
+                                       {{1000, 654321, ethernet_tcp(1, 80)}, {1001, 1, ethernet_tcp(80, 1)}}));
     const std::string b = dir.write("b.pcap", pcap_bytes(k_magic_ns, k_linktype_raw,
                                                          {{2000, 123456789, ipv4_tcp(2, 443)},
                                                           {2000, 999999999, ipv4_tcp(443, 2)},
@@ -289,8 +288,9 @@ TEST_CASE("packet_source: a file is read in large blocks, not stdio's default 4 
 
 TEST_CASE("packet_source: pcapng with nanosecond resolution") {
     TempDir dir;
-    const std::string ng = dir.write("n.pcapng", pcapng_bytes(k_linktype_ethernet, {{1700000000, 5, ethernet_tcp(1, 2)},
-                                                                                     {1700000001, 987654321, ethernet_tcp(2, 1)}}));
+    const std::string ng = dir.write(
+        "n.pcapng", pcapng_bytes(k_linktype_ethernet,
+                                 {{1700000000, 5, ethernet_tcp(1, 2)}, {1700000001, 987654321, ethernet_tcp(2, 1)}}));
     PacketSource source(files({ng}));
     REQUIRE(source.open());
     const auto frames = read_all(source);
@@ -307,7 +307,8 @@ TEST_CASE("packet_source: a file cut mid-record names file, packet and byte offs
                                {{1, 0, ethernet_tcp(1, 2)}, {2, 0, ethernet_tcp(1, 2)}, {3, 0, ethernet_tcp(1, 2)}});
     bytes.erase(bytes.end() - 30, bytes.end());  // the third record keeps its header and 24 of its 54 bytes
     const std::string cut = dir.write("cut.pcap", bytes);
-    const std::string after = dir.write("after.pcap", pcap_bytes(k_magic_us, k_linktype_ethernet, {{9, 0, ethernet_tcp(1, 2)}}));
+    const std::string after =
+        dir.write("after.pcap", pcap_bytes(k_magic_us, k_linktype_ethernet, {{9, 0, ethernet_tcp(1, 2)}}));
 
     PacketSource source(files({cut, after}));
     REQUIRE(source.open());
@@ -326,8 +327,10 @@ TEST_CASE("packet_source: a file cut mid-record names file, packet and byte offs
 
 TEST_CASE("packet_source: an error in the second file stops after the first file's frames") {
     TempDir dir;
-    const std::string good = dir.write("good.pcap", pcap_bytes(k_magic_us, k_linktype_ethernet, {{1, 0, ethernet_tcp(1, 2)}}));
-    const std::string text = dir.write("notes.txt", ByteVec{'h', 'e', 'l', 'l', 'o', ' ', 'w', 'o', 'r', 'l', 'd', '\n'});
+    const std::string good =
+        dir.write("good.pcap", pcap_bytes(k_magic_us, k_linktype_ethernet, {{1, 0, ethernet_tcp(1, 2)}}));
+    const std::string text =
+        dir.write("notes.txt", ByteVec{'h', 'e', 'l', 'l', 'o', ' ', 'w', 'o', 'r', 'l', 'd', '\n'});
     PacketSource source(files({good, text}));
     REQUIRE(source.open());
     const auto frames = read_all(source);
@@ -374,13 +377,13 @@ TEST_CASE("packet_source: open errors for text, empty, missing files and directo
 
 TEST_CASE("packet_source: a BPF filter selects frames, numbered as delivered") {
     TempDir dir;
-    const std::string eth = dir.write("eth.pcap", pcap_bytes(k_magic_us, k_linktype_ethernet,
-                                                             {{1, 0, ethernet_tcp(1000, 80)},
-                                                              {2, 0, ethernet_tcp(1000, 22)},
-                                                              {3, 0, ethernet_tcp(80, 1000)}}));
+    const std::string eth = dir.write(
+        "eth.pcap",
+        pcap_bytes(k_magic_us, k_linktype_ethernet,
+                   {{1, 0, ethernet_tcp(1000, 80)}, {2, 0, ethernet_tcp(1000, 22)}, {3, 0, ethernet_tcp(80, 1000)}}));
     // A second file of another link type: the filter is compiled again for it.
-    const std::string raw_ip = dir.write("raw.pcap", pcap_bytes(k_magic_ns, k_linktype_raw,
-                                                                {{4, 0, ipv4_tcp(22, 5)}, {5, 0, ipv4_tcp(5, 80)}}));
+    const std::string raw_ip = dir.write(
+        "raw.pcap", pcap_bytes(k_magic_ns, k_linktype_raw, {{4, 0, ipv4_tcp(22, 5)}, {5, 0, ipv4_tcp(5, 80)}}));
     PacketSource source(files({eth, raw_ip}, "tcp port 80"));
     REQUIRE(source.open());
     const auto frames = read_all(source);
@@ -397,7 +400,8 @@ TEST_CASE("packet_source: a BPF filter selects frames, numbered as delivered") {
 
 TEST_CASE("packet_source: a bad filter names the filter and libpcap's complaint") {
     TempDir dir;
-    const std::string eth = dir.write("eth.pcap", pcap_bytes(k_magic_us, k_linktype_ethernet, {{1, 0, ethernet_tcp(1, 2)}}));
+    const std::string eth =
+        dir.write("eth.pcap", pcap_bytes(k_magic_us, k_linktype_ethernet, {{1, 0, ethernet_tcp(1, 2)}}));
     PacketSource source(files({eth}, "tcp prot 80"));
     CHECK_FALSE(source.open());
     CHECK(source.failed());

@@ -113,7 +113,7 @@ TEST_CASE("BoundedQueue: first in, first out, try_pop never waits, a full queue 
     std::thread producer([&] { third_pushed = queue.push(3); });
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     CHECK_FALSE(third_pushed);  // still waiting for room
-    CHECK(queue.pop() == 1);  // makes room: the producer goes on
+    CHECK(queue.pop() == 1);    // makes room: the producer goes on
     producer.join();
     CHECK(third_pushed);
     CHECK(queue.pop() == 2);
@@ -147,9 +147,9 @@ TEST_CASE("EventMerger: streams are numbered by first frame across shards, sweep
     REQUIRE(run.merge(40, 50));
     CHECK(run.streams == 4);
     const std::vector<std::string> expected = {
-        "segment:0@1", "segment:2@3", "end:1<-none", "segment:3@4",  // frame 4: the old stream ends first
-        "end:0<-none", "end:3<-1",                                   // the sweep before frame 5, by stream
-        "capture_end:50",                                            // once, before the end-of-capture records
+        "segment:0@1",    "segment:2@3", "end:1<-none", "segment:3@4",  // frame 4: the old stream ends first
+        "end:0<-none",    "end:3<-1",                                   // the sweep before frame 5, by stream
+        "capture_end:50",                                               // once, before the end-of-capture records
         "half_open:2",
     };
     CHECK(run.transcript.lines == expected);

@@ -44,7 +44,6 @@ std::string epoch_text(std::int64_t ns) {
     return std::string(text, report::write_epoch_seconds(text, ns));
 }
 
-
 }  // namespace
 
 TEST_SUITE("seconds_text") {
@@ -57,8 +56,16 @@ TEST_SUITE("seconds_text") {
         CHECK(duration_text(15'942'072'000) == "15.942072");
         CHECK(duration_text(-1) == "-1e-09");
         CHECK(duration_text(100'000'000'000'000) == "1e+05");  // 5 characters against 6
-        const std::int64_t edges[] = {1, 9, 10, 999'999'999, 1'000'000'000, 1'000'000'001, 123'456'789'012'345,
-                                      report::k_exact_duration_limit_ns - 1, report::k_exact_duration_limit_ns, report::k_exact_duration_limit_ns + 1,
+        const std::int64_t edges[] = {1,
+                                      9,
+                                      10,
+                                      999'999'999,
+                                      1'000'000'000,
+                                      1'000'000'001,
+                                      123'456'789'012'345,
+                                      report::k_exact_duration_limit_ns - 1,
+                                      report::k_exact_duration_limit_ns,
+                                      report::k_exact_duration_limit_ns + 1,
                                       std::numeric_limits<std::int64_t>::max(),
                                       std::numeric_limits<std::int64_t>::min()};
         for (const std::int64_t ns : edges) {
@@ -88,9 +95,18 @@ TEST_SUITE("seconds_text") {
         CHECK(epoch_text(1'767'225'600'000'040'000) == "1767225600.00004");
         CHECK(epoch_text(1'767'225'620'099'990'000) == by_to_chars(report::epoch_seconds(1'767'225'620'099'990'000)));
         // The search's ends: 1 s, just below 2^33 s, exact powers of two (a nearer lower neighbour).
-        const std::int64_t edges[] = {0, 1, 999'999'999, 1'000'000'000, 1'000'000'001, 2'000'000'000,
-                                      4'294'967'296'000'000'000, 8'589'934'591'999'999'999, 8'589'934'592'000'000'000,
-                                      -1, -1'000'000'000, std::numeric_limits<std::int64_t>::max()};
+        const std::int64_t edges[] = {0,
+                                      1,
+                                      999'999'999,
+                                      1'000'000'000,
+                                      1'000'000'001,
+                                      2'000'000'000,
+                                      4'294'967'296'000'000'000,
+                                      8'589'934'591'999'999'999,
+                                      8'589'934'592'000'000'000,
+                                      -1,
+                                      -1'000'000'000,
+                                      std::numeric_limits<std::int64_t>::max()};
         for (const std::int64_t ns : edges) {
             CAPTURE(ns);
             CHECK(epoch_text(ns) == by_to_chars(report::epoch_seconds(ns)));
@@ -100,9 +116,9 @@ TEST_SUITE("seconds_text") {
         for (int i = 0; i < 600'000; ++i) {
             std::int64_t ns = 0;
             switch (i % 4) {
-            case 0: ns = values.any_magnitude(63); break;                                             // anything
-            case 1: ns = 1'600'000'000'000'000'000 + values.any_magnitude(58); break;                // ns stamps now
-            case 2: ns = (1'600'000'000'000'000 + values.any_magnitude(48)) * 1000; break;           // us stamps
+            case 0: ns = values.any_magnitude(63); break;                                   // anything
+            case 1: ns = 1'600'000'000'000'000'000 + values.any_magnitude(58); break;       // ns stamps now
+            case 2: ns = (1'600'000'000'000'000 + values.any_magnitude(48)) * 1000; break;  // us stamps
             default: ns = static_cast<std::int64_t>(values.next() % 8'600'000'000'000'000'000ULL); break;  // to 2242
             }
             if (epoch_text(ns) != by_to_chars(report::epoch_seconds(ns))) {

@@ -2,8 +2,8 @@
 // as sent) and the text line, for segments whose every field was set by hand.
 #include <doctest/doctest.h>
 
-#include <nlohmann/json.hpp>
 #include <cstdio>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "tcpvet/flow/tracker.hpp"
@@ -44,7 +44,8 @@ SegmentInfo retransmission_info() {
     info.side = 1;
     info.analysis.rel_seq = 1;
     info.analysis.rel_ack = 101;
-    info.analysis.flags = tcpvet::analysis::SegmentFlags{1} << static_cast<unsigned>(tcpvet::analysis::SegmentFlag::retransmission);
+    info.analysis.flags = tcpvet::analysis::SegmentFlags{1}
+                          << static_cast<unsigned>(tcpvet::analysis::SegmentFlag::retransmission);
     info.analysis.bytes_in_flight = 1000;
     info.analysis.has_bytes_in_flight = true;
     info.state_after = {TcpState::established, TcpState::established};
@@ -91,13 +92,14 @@ TEST_SUITE("segment_output") {
         info.analysis.ack_rtt_ns = 8'000;
         std::string out;
         tcpvet::report::append_segment_record(out, packet, info);
-        CHECK(out ==
-              R"({"ack":70101,"ack_rtt_s":8e-06,"analysis":[],"checksum":"ok","dport":51006,"dst":"198.51.100.7",)"
-              R"("dup_ack_num":3,"flags":"PSH,ACK","frame":47,"len":1000,"options":{"malformed":true,"mss":1460,)"
-              R"("other":[{"kind":30,"length":4}],"sack":[[10,20],[30,40]],"sack_permitted":true,"timestamps":[100,200],)"
-              R"("window_scale":7},"rel_ack":101,"rel_seq":1,"seq":75001,"side":"responder","sport":8000,)"
-              R"("src":"192.0.2.10","state_after":["ESTABLISHED","ESTABLISHED"],"stream":6,"time":1767225600,)"
-              R"("time_ns":1767225600000000000,"truncated":true,"window":502})");
+        CHECK(
+            out ==
+            R"({"ack":70101,"ack_rtt_s":8e-06,"analysis":[],"checksum":"ok","dport":51006,"dst":"198.51.100.7",)"
+            R"("dup_ack_num":3,"flags":"PSH,ACK","frame":47,"len":1000,"options":{"malformed":true,"mss":1460,)"
+            R"("other":[{"kind":30,"length":4}],"sack":[[10,20],[30,40]],"sack_permitted":true,"timestamps":[100,200],)"
+            R"("window_scale":7},"rel_ack":101,"rel_seq":1,"seq":75001,"side":"responder","sport":8000,)"
+            R"("src":"192.0.2.10","state_after":["ESTABLISHED","ESTABLISHED"],"stream":6,"time":1767225600,)"
+            R"("time_ns":1767225600000000000,"truncated":true,"window":502})");
         CHECK(nlohmann::json::parse(out)["options"].size() == 7);
     }
 
@@ -111,15 +113,17 @@ TEST_SUITE("segment_output") {
         std::string out;
         tcpvet::report::append_packet_line(out, packet, retransmission_info(), packet.ts_ns - 207'000'000,
                                            tcpvet::report::TextStyle{});
-        CHECK(out == "    47    0.207000    6 192.0.2.10:8000 > 198.51.100.7:51006 [PSH,ACK] seq=1 ack=101 len=1000 "
-                     "win=502 (raw seq=75001 ack=70101) <ts=100/200 sack=10-20> [retransmission]");
+        CHECK(out ==
+              "    47    0.207000    6 192.0.2.10:8000 > 198.51.100.7:51006 [PSH,ACK] seq=1 ack=101 len=1000 "
+              "win=502 (raw seq=75001 ack=70101) <ts=100/200 sack=10-20> [retransmission]");
         out.clear();
         packet.tcp_checksum = tcpvet::ChecksumResult::bad;
         tcpvet::report::append_packet_line(out, packet, retransmission_info(), packet.ts_ns,
                                            tcpvet::report::TextStyle{true, 80});
-        CHECK(out == "    47    0.000000    6 192.0.2.10:8000 > 198.51.100.7:51006 [\x1b[32mPSH,ACK\x1b[0m] seq=1 "
-                     "ack=101 len=1000 win=502 (raw seq=75001 ack=70101) <ts=100/200 sack=10-20> "
-                     "\x1b[31m[retransmission]\x1b[0m [bad checksum]");
+        CHECK(out ==
+              "    47    0.000000    6 192.0.2.10:8000 > 198.51.100.7:51006 [\x1b[32mPSH,ACK\x1b[0m] seq=1 "
+              "ack=101 len=1000 win=502 (raw seq=75001 ack=70101) <ts=100/200 sack=10-20> "
+              "\x1b[31m[retransmission]\x1b[0m [bad checksum]");
     }
 
     TEST_CASE("a text line's head reads as printf(\"%6llu %11.6f %4u \") makes it, halfway microseconds included") {
@@ -127,14 +131,15 @@ TEST_SUITE("segment_output") {
         SegmentInfo info = retransmission_info();
         const auto head_by_printf = [](std::uint64_t frame, std::int64_t ns, std::uint32_t stream) {
             char text[96];
-            const int length = std::snprintf(text, sizeof(text), "%6llu %11.6f %4u ", static_cast<unsigned long long>(frame),
-                                             static_cast<double>(ns) / 1e9, stream);
+            const int length =
+                std::snprintf(text, sizeof(text), "%6llu %11.6f %4u ", static_cast<unsigned long long>(frame),
+                              static_cast<double>(ns) / 1e9, stream);
             return std::string(text, static_cast<std::size_t>(length));
         };
         std::size_t mismatches = 0;
         std::uint64_t state = 7;
         for (int i = 0; i < 200'000; ++i) {
-            state = state * 6364136223846793005ULL + 1442695040888963407ULL;  // Knuth's MMIX LCG
+            state = state * 6364136223846793005ULL + 1442695040888963407ULL;       // Knuth's MMIX LCG
             const unsigned width = 1 + static_cast<unsigned>((state >> 58) % 62);  // every magnitude
             std::int64_t ns = static_cast<std::int64_t>((state >> 1) >> (63 - width));
             if (i % 4 == 1) ns = ns / 1000 * 1000 + 500;  // exactly halfway between microseconds

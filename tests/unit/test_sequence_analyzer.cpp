@@ -80,7 +80,10 @@ constexpr Seg k_hs_ack{20, 0, 1001, 5001, k_ack, 64240, 0};
 
 TEST_CASE("relative numbers start at 0 on the SYN and 1 for the first data byte") {
     SequenceAnalyzer an;
-    const auto r = run(an, {k_hs_syn, k_hs_synack, k_hs_ack, {21, 0, 1001, 5001, k_pshack, 64240, 100},
+    const auto r = run(an, {k_hs_syn,
+                            k_hs_synack,
+                            k_hs_ack,
+                            {21, 0, 1001, 5001, k_pshack, 64240, 100},
                             {31, 1, 5001, 1101, k_ack, 65535, 0}});
     CHECK(r[0].rel_seq == 0);
     CHECK(r[0].rel_ack == 0);  // ACK bit clear: the raw field, as tshark shows it
@@ -114,7 +117,8 @@ TEST_CASE("a SYN without ACK keeps its raw ack field") {
 
 TEST_CASE("midstream: base is seq-1, and the reverse base comes from the first ACK field") {
     SequenceAnalyzer an;
-    const auto r = run(an, {{0, 0, 7000, 9000, k_pshack, 500, 10}, {5, 1, 9000, 7010, k_ack, 600, 0},
+    const auto r = run(an, {{0, 0, 7000, 9000, k_pshack, 500, 10},
+                            {5, 1, 9000, 7010, k_ack, 600, 0},
                             {6, 1, 9000, 7010, k_pshack, 600, 20}});
     CHECK(r[0].rel_seq == 1);
     CHECK(r[0].rel_ack == 1);  // server base = 9000 - 1 from this very ACK
@@ -144,7 +148,10 @@ TEST_CASE("32-bit wraparound: ISN 2^32-3 with data across the wrap") {
 
 TEST_CASE("retransmission: data resent after the out-of-order threshold") {
     SequenceAnalyzer an;
-    const auto r = run(an, {k_hs_syn, k_hs_synack, k_hs_ack, {21, 0, 1001, 5001, k_pshack, 64240, 100},
+    const auto r = run(an, {k_hs_syn,
+                            k_hs_synack,
+                            k_hs_ack,
+                            {21, 0, 1001, 5001, k_pshack, 64240, 100},
                             {300, 0, 1001, 5001, k_pshack, 64240, 100}});
     CHECK(r[4].flags == flags_of({SegmentFlag::retransmission}));
     CHECK(an.direction(0).figures.flag_counts[0] == 1);
@@ -152,8 +159,12 @@ TEST_CASE("retransmission: data resent after the out-of-order threshold") {
 
 TEST_CASE("lost segment, then out-of-order within the initial RTT") {
     SequenceAnalyzer an;
-    const auto r = run(an, {k_hs_syn, k_hs_synack, k_hs_ack, {21, 0, 1001, 5001, k_pshack, 64240, 100},
-                            {22, 0, 1201, 5001, k_pshack, 64240, 100}, {23, 0, 1101, 5001, k_pshack, 64240, 100}});
+    const auto r = run(an, {k_hs_syn,
+                            k_hs_synack,
+                            k_hs_ack,
+                            {21, 0, 1001, 5001, k_pshack, 64240, 100},
+                            {22, 0, 1201, 5001, k_pshack, 64240, 100},
+                            {23, 0, 1101, 5001, k_pshack, 64240, 100}});
     CHECK(r[4].flags == flags_of({SegmentFlag::lost_segment}));
     CHECK(!r[4].has_bytes_in_flight);  // bytes in flight off after a hole
     CHECK(r[5].flags == flags_of({SegmentFlag::out_of_order}));
@@ -161,10 +172,16 @@ TEST_CASE("lost segment, then out-of-order within the initial RTT") {
 
 TEST_CASE("duplicate ACKs and a fast retransmission") {
     SequenceAnalyzer an;
-    const auto r = run(an, {k_hs_syn, k_hs_synack, k_hs_ack, {21, 0, 1001, 5001, k_pshack, 64240, 100},
-                            {22, 0, 1101, 5001, k_pshack, 64240, 100}, {23, 0, 1201, 5001, k_pshack, 64240, 100},
-                            {30, 1, 5001, 1101, k_ack, 65535, 0}, {31, 1, 5001, 1101, k_ack, 65535, 0},
-                            {32, 1, 5001, 1101, k_ack, 65535, 0}, {33, 0, 1101, 5001, k_pshack, 64240, 100}});
+    const auto r = run(an, {k_hs_syn,
+                            k_hs_synack,
+                            k_hs_ack,
+                            {21, 0, 1001, 5001, k_pshack, 64240, 100},
+                            {22, 0, 1101, 5001, k_pshack, 64240, 100},
+                            {23, 0, 1201, 5001, k_pshack, 64240, 100},
+                            {30, 1, 5001, 1101, k_ack, 65535, 0},
+                            {31, 1, 5001, 1101, k_ack, 65535, 0},
+                            {32, 1, 5001, 1101, k_ack, 65535, 0},
+                            {33, 0, 1101, 5001, k_pshack, 64240, 100}});
     CHECK(r[5].bytes_in_flight == 300);
     CHECK(r[6].flags == 0);
     CHECK(r[6].ack_rtt_ns == 9'000'000);
@@ -179,22 +196,32 @@ TEST_CASE("duplicate ACKs and a fast retransmission") {
 
 TEST_CASE("spurious retransmission: data the receiver already acknowledged") {
     SequenceAnalyzer an;
-    const auto r = run(an, {k_hs_syn, k_hs_synack, k_hs_ack, {21, 0, 1001, 5001, k_pshack, 64240, 100},
-                            {30, 1, 5001, 1101, k_ack, 65535, 0}, {300, 0, 1001, 5001, k_pshack, 64240, 100}});
+    const auto r = run(an, {k_hs_syn,
+                            k_hs_synack,
+                            k_hs_ack,
+                            {21, 0, 1001, 5001, k_pshack, 64240, 100},
+                            {30, 1, 5001, 1101, k_ack, 65535, 0},
+                            {300, 0, 1001, 5001, k_pshack, 64240, 100}});
     CHECK(r[5].flags == flags_of({SegmentFlag::spurious_retransmission, SegmentFlag::retransmission}));
 }
 
 TEST_CASE("spurious is tested before out-of-order") {
     SequenceAnalyzer an;
-    const auto r = run(an, {k_hs_syn, k_hs_synack, k_hs_ack, {100, 0, 1001, 5001, k_pshack, 64240, 100},
-                            {101, 0, 1101, 5001, k_pshack, 64240, 100}, {101.5, 1, 5001, 1201, k_ack, 65535, 0},
+    const auto r = run(an, {k_hs_syn,
+                            k_hs_synack,
+                            k_hs_ack,
+                            {100, 0, 1001, 5001, k_pshack, 64240, 100},
+                            {101, 0, 1101, 5001, k_pshack, 64240, 100},
+                            {101.5, 1, 5001, 1201, k_ack, 65535, 0},
                             {102, 0, 1001, 5001, k_pshack, 64240, 100}});
     CHECK(r[6].flags == flags_of({SegmentFlag::spurious_retransmission, SegmentFlag::retransmission}));
 }
 
 TEST_CASE("a FIN resent soon is a retransmission, not out-of-order (its end counts the FIN)") {
     SequenceAnalyzer an;
-    const auto r = run(an, {k_hs_syn, k_hs_synack, k_hs_ack,
+    const auto r = run(an, {k_hs_syn,
+                            k_hs_synack,
+                            k_hs_ack,
                             {100, 0, 1001, 5001, static_cast<std::uint16_t>(k_pshack | tf::fin), 64240, 100},
                             {101, 0, 1101, 5001, static_cast<std::uint16_t>(k_ack | tf::fin), 64240, 0}});
     CHECK(r[4].flags == flags_of({SegmentFlag::retransmission}));
@@ -202,8 +229,12 @@ TEST_CASE("a FIN resent soon is a retransmission, not out-of-order (its end coun
 
 TEST_CASE("zero window, zero window probe and its ACK") {
     SequenceAnalyzer an;
-    const auto r = run(an, {k_hs_syn, k_hs_synack, k_hs_ack, {21, 0, 1001, 5001, k_pshack, 64240, 100},
-                            {30, 1, 5001, 1101, k_ack, 0, 0}, {40, 0, 1101, 5001, k_pshack, 64240, 1},
+    const auto r = run(an, {k_hs_syn,
+                            k_hs_synack,
+                            k_hs_ack,
+                            {21, 0, 1001, 5001, k_pshack, 64240, 100},
+                            {30, 1, 5001, 1101, k_ack, 0, 0},
+                            {40, 0, 1101, 5001, k_pshack, 64240, 1},
                             {50, 1, 5001, 1101, k_ack, 0, 0}});
     CHECK(r[4].flags == flags_of({SegmentFlag::zero_window}));
     CHECK(r[5].flags == flags_of({SegmentFlag::zero_window_probe}));
@@ -212,15 +243,23 @@ TEST_CASE("zero window, zero window probe and its ACK") {
 
 TEST_CASE("window update") {
     SequenceAnalyzer an;
-    const auto r = run(an, {k_hs_syn, k_hs_synack, k_hs_ack, {21, 0, 1001, 5001, k_pshack, 64240, 100},
-                            {30, 1, 5001, 1101, k_ack, 65535, 0}, {40, 1, 5001, 1101, k_ack, 32768, 0}});
+    const auto r = run(an, {k_hs_syn,
+                            k_hs_synack,
+                            k_hs_ack,
+                            {21, 0, 1001, 5001, k_pshack, 64240, 100},
+                            {30, 1, 5001, 1101, k_ack, 65535, 0},
+                            {40, 1, 5001, 1101, k_ack, 32768, 0}});
     CHECK(r[5].flags == flags_of({SegmentFlag::window_update}));
 }
 
 TEST_CASE("keep-alive and keep-alive ACK") {
     SequenceAnalyzer an;
-    const auto r = run(an, {k_hs_syn, k_hs_synack, k_hs_ack, {21, 0, 1001, 5001, k_pshack, 64240, 100},
-                            {30, 1, 5001, 1101, k_ack, 65535, 0}, {1000, 0, 1100, 5001, k_ack, 64240, 0},
+    const auto r = run(an, {k_hs_syn,
+                            k_hs_synack,
+                            k_hs_ack,
+                            {21, 0, 1001, 5001, k_pshack, 64240, 100},
+                            {30, 1, 5001, 1101, k_ack, 65535, 0},
+                            {1000, 0, 1100, 5001, k_ack, 64240, 0},
                             {1010, 1, 5001, 1101, k_ack, 65535, 0}});
     CHECK(r[5].rel_seq == 100);
     CHECK(r[5].flags == flags_of({SegmentFlag::keep_alive}));
@@ -230,14 +269,18 @@ TEST_CASE("keep-alive and keep-alive ACK") {
 TEST_CASE("window full, scaling unknown until both SYNs, unscaled before the peer's first ACK") {
     SUBCASE("no window scale options: raw windows") {
         SequenceAnalyzer an;
-        const auto r = run(an, {k_hs_syn, k_hs_synack, k_hs_ack, {15, 1, 5001, 1001, k_ack, 200, 0},
+        const auto r = run(an, {k_hs_syn,
+                                k_hs_synack,
+                                k_hs_ack,
+                                {15, 1, 5001, 1001, k_ack, 200, 0},
                                 {21, 0, 1001, 5001, k_pshack, 64240, 200}});
         CHECK(r[3].flags == flags_of({SegmentFlag::window_update}));
         CHECK(r[4].flags == flags_of({SegmentFlag::window_full}));
     }
     SUBCASE("scaled: the SYN-ACK's window is used as is (issue 14690)") {
         SequenceAnalyzer an;
-        const auto r = run(an, {{0, 0, 1000, 0, k_syn, 64240, 0, 7}, {10, 1, 5000, 1001, k_synack, 50, 0, 2},
+        const auto r = run(an, {{0, 0, 1000, 0, k_syn, 64240, 0, 7},
+                                {10, 1, 5000, 1001, k_synack, 50, 0, 2},
                                 {20, 0, 1001, 5001, k_pshack, 64240, 50}});
         CHECK(r[2].flags == flags_of({SegmentFlag::window_full}));
         CHECK(an.direction(0).window_scale == 7);
@@ -245,7 +288,8 @@ TEST_CASE("window full, scaling unknown until both SYNs, unscaled before the pee
     }
     SUBCASE("scaled: 200 bytes do not fill 50 << 0") {
         SequenceAnalyzer an;
-        const auto r = run(an, {{0, 0, 1000, 0, k_syn, 64240, 0, 7}, {10, 1, 5000, 1001, k_synack, 50, 0, 2},
+        const auto r = run(an, {{0, 0, 1000, 0, k_syn, 64240, 0, 7},
+                                {10, 1, 5000, 1001, k_synack, 50, 0, 2},
                                 {20, 0, 1001, 5001, k_pshack, 64240, 200}});
         CHECK(r[2].flags == 0);
     }
@@ -260,8 +304,12 @@ TEST_CASE("window full, scaling unknown until both SYNs, unscaled before the pee
 TEST_CASE("ACKed unseen segment: reported once per hole") {
     SUBCASE("contiguous sender: the first ACK beyond it only") {
         SequenceAnalyzer an;
-        const auto r = run(an, {k_hs_syn, k_hs_synack, k_hs_ack, {21, 0, 1001, 5001, k_pshack, 64240, 100},
-                                {30, 1, 5001, 1301, k_pshack, 65535, 50}, {31, 1, 5051, 1301, k_pshack, 65535, 50},
+        const auto r = run(an, {k_hs_syn,
+                                k_hs_synack,
+                                k_hs_ack,
+                                {21, 0, 1001, 5001, k_pshack, 64240, 100},
+                                {30, 1, 5001, 1301, k_pshack, 65535, 50},
+                                {31, 1, 5051, 1301, k_pshack, 65535, 50},
                                 {32, 1, 5101, 1401, k_pshack, 65535, 50}});
         CHECK(r[4].flags == flags_of({SegmentFlag::ack_lost_segment}));
         CHECK(r[5].flags == 0);
@@ -269,9 +317,14 @@ TEST_CASE("ACKed unseen segment: reported once per hole") {
     }
     SUBCASE("sender with a hole: once for the hole, once past nextseq") {
         SequenceAnalyzer an;
-        const auto r = run(an, {k_hs_syn, k_hs_synack, k_hs_ack, {21, 0, 1001, 5001, k_pshack, 64240, 100},
-                                {22, 0, 1201, 5001, k_pshack, 64240, 100}, {30, 1, 5001, 1401, k_pshack, 65535, 50},
-                                {31, 1, 5051, 1401, k_pshack, 65535, 50}, {32, 1, 5101, 1401, k_pshack, 65535, 50}});
+        const auto r = run(an, {k_hs_syn,
+                                k_hs_synack,
+                                k_hs_ack,
+                                {21, 0, 1001, 5001, k_pshack, 64240, 100},
+                                {22, 0, 1201, 5001, k_pshack, 64240, 100},
+                                {30, 1, 5001, 1401, k_pshack, 65535, 50},
+                                {31, 1, 5051, 1401, k_pshack, 65535, 50},
+                                {32, 1, 5101, 1401, k_pshack, 65535, 50}});
         CHECK(r[4].flags == flags_of({SegmentFlag::lost_segment}));
         CHECK(r[5].flags == flags_of({SegmentFlag::ack_lost_segment}));
         CHECK(r[6].flags == flags_of({SegmentFlag::ack_lost_segment}));
@@ -279,8 +332,12 @@ TEST_CASE("ACKed unseen segment: reported once per hole") {
     }
     SUBCASE("a pure ACK repeating it is a duplicate ACK #1") {
         SequenceAnalyzer an;
-        const auto r = run(an, {k_hs_syn, k_hs_synack, k_hs_ack, {21, 0, 1001, 5001, k_pshack, 64240, 100},
-                                {30, 1, 5001, 1301, k_ack, 65535, 0}, {31, 1, 5001, 1301, k_ack, 65535, 0}});
+        const auto r = run(an, {k_hs_syn,
+                                k_hs_synack,
+                                k_hs_ack,
+                                {21, 0, 1001, 5001, k_pshack, 64240, 100},
+                                {30, 1, 5001, 1301, k_ack, 65535, 0},
+                                {31, 1, 5001, 1301, k_ack, 65535, 0}});
         CHECK(r[4].flags == flags_of({SegmentFlag::ack_lost_segment}));
         CHECK(r[5].flags == flags_of({SegmentFlag::duplicate_ack}));
         CHECK(r[5].dup_ack_num == 1);
@@ -290,14 +347,16 @@ TEST_CASE("ACKed unseen segment: reported once per hole") {
 TEST_CASE("SYN resent with the same ISN is a retransmission, a SYN-ACK with a new ISN rebases") {
     SUBCASE("SYN again") {
         SequenceAnalyzer an;
-        const auto r = run(an, {k_hs_syn, {1000, 0, 1000, 0, k_syn, 64240, 0}, {1010, 1, 5000, 1001, k_synack, 65535, 0}});
+        const auto r =
+            run(an, {k_hs_syn, {1000, 0, 1000, 0, k_syn, 64240, 0}, {1010, 1, 5000, 1001, k_synack, 65535, 0}});
         CHECK(r[1].flags == flags_of({SegmentFlag::retransmission}));
         CHECK(r[2].ack_rtt_ns == 1'010'000'000);  // Wireshark times from the original SYN
     }
     SUBCASE("new SYN-ACK") {
         SequenceAnalyzer an;
-        const auto r = run(an, {k_hs_syn, k_hs_synack, {500, 1, 6000, 1001, k_synack, 65535, 0},
-                                {510, 0, 1001, 6001, k_ack, 64240, 0}});
+        const auto r = run(
+            an,
+            {k_hs_syn, k_hs_synack, {500, 1, 6000, 1001, k_synack, 65535, 0}, {510, 0, 1001, 6001, k_ack, 64240, 0}});
         CHECK(r[2].rel_seq == 0);
         CHECK(r[2].flags == flags_of({SegmentFlag::lost_segment, SegmentFlag::reused_ports}));
         CHECK(r[3].rel_ack == 1);
@@ -307,8 +366,12 @@ TEST_CASE("SYN resent with the same ISN is a retransmission, a SYN-ACK with a ne
 
 TEST_CASE("Karn: no RTT sample from retransmitted data") {
     SequenceAnalyzer an;
-    run(an, {k_hs_syn, k_hs_synack, k_hs_ack, {21, 0, 1001, 5001, k_pshack, 64240, 100},
-             {300, 0, 1001, 5001, k_pshack, 64240, 100}, {310, 1, 5001, 1101, k_ack, 65535, 0}});
+    run(an, {k_hs_syn,
+             k_hs_synack,
+             k_hs_ack,
+             {21, 0, 1001, 5001, k_pshack, 64240, 100},
+             {300, 0, 1001, 5001, k_pshack, 64240, 100},
+             {310, 1, 5001, 1101, k_ack, 65535, 0}});
     CHECK(an.direction(0).figures.rtt_samples == 0);
     CHECK(an.direction(0).figures.rtt_mean_ns() == -1);
 }

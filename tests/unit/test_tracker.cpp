@@ -194,8 +194,8 @@ TEST_SUITE("tracker") {
         } counter;
         Tracker tracker(TrackerOptions{}, counter);
         for (std::uint32_t i = 0; i < 5000; ++i) {
-            tracker.process(segment(i + 1, i * 1000, static_cast<std::uint8_t>(i % 250), static_cast<std::uint16_t>(1024 + i),
-                                    true, syn, i * 7919U, 0, 0));
+            tracker.process(segment(i + 1, i * 1000, static_cast<std::uint8_t>(i % 250),
+                                    static_cast<std::uint16_t>(1024 + i), true, syn, i * 7919U, 0, 0));
         }
         tracker.finish();
         CHECK(counter.half_open == 5000);

@@ -9,21 +9,21 @@ namespace tcpvet::analysis {
 
 // Bit positions are API: never reorder, only append.
 enum class SegmentFlag : std::uint8_t {
-    retransmission,          // tcp.analysis.retransmission
-    fast_retransmission,     // tcp.analysis.fast_retransmission
-    spurious_retransmission, // tcp.analysis.spurious_retransmission
-    out_of_order,            // tcp.analysis.out_of_order
-    lost_segment,            // tcp.analysis.lost_segment ("previous segment not captured")
-    ack_lost_segment,        // tcp.analysis.ack_lost_segment ("ACKed unseen segment")
-    duplicate_ack,           // tcp.analysis.duplicate_ack
-    zero_window,             // tcp.analysis.zero_window
-    zero_window_probe,       // tcp.analysis.zero_window_probe
-    zero_window_probe_ack,   // tcp.analysis.zero_window_probe_ack
-    window_full,             // tcp.analysis.window_full
-    window_update,           // tcp.analysis.window_update
-    keep_alive,              // tcp.analysis.keep_alive
-    keep_alive_ack,          // tcp.analysis.keep_alive_ack
-    reused_ports,            // tcp.analysis.reused_ports
+    retransmission,           // tcp.analysis.retransmission
+    fast_retransmission,      // tcp.analysis.fast_retransmission
+    spurious_retransmission,  // tcp.analysis.spurious_retransmission
+    out_of_order,             // tcp.analysis.out_of_order
+    lost_segment,             // tcp.analysis.lost_segment ("previous segment not captured")
+    ack_lost_segment,         // tcp.analysis.ack_lost_segment ("ACKed unseen segment")
+    duplicate_ack,            // tcp.analysis.duplicate_ack
+    zero_window,              // tcp.analysis.zero_window
+    zero_window_probe,        // tcp.analysis.zero_window_probe
+    zero_window_probe_ack,    // tcp.analysis.zero_window_probe_ack
+    window_full,              // tcp.analysis.window_full
+    window_update,            // tcp.analysis.window_update
+    keep_alive,               // tcp.analysis.keep_alive
+    keep_alive_ack,           // tcp.analysis.keep_alive_ack
+    reused_ports,             // tcp.analysis.reused_ports
 };
 inline constexpr std::size_t k_segment_flag_count = 15;
 
@@ -36,10 +36,21 @@ using SegmentFlags = std::uint32_t;  // bit set of SegmentFlag
 
 // snake_case names as they appear in ndjson `analysis` arrays.
 inline constexpr std::array<std::string_view, k_segment_flag_count> k_segment_flag_names = {
-    "retransmission",   "fast_retransmission", "spurious_retransmission", "out_of_order",
-    "lost_segment",     "ack_lost_segment",    "duplicate_ack",           "zero_window",
-    "zero_window_probe", "zero_window_probe_ack", "window_full",          "window_update",
-    "keep_alive",       "keep_alive_ack",      "reused_ports",
+    "retransmission",
+    "fast_retransmission",
+    "spurious_retransmission",
+    "out_of_order",
+    "lost_segment",
+    "ack_lost_segment",
+    "duplicate_ack",
+    "zero_window",
+    "zero_window_probe",
+    "zero_window_probe_ack",
+    "window_full",
+    "window_update",
+    "keep_alive",
+    "keep_alive_ack",
+    "reused_ports",
 };
 
 [[nodiscard]] constexpr std::string_view name(SegmentFlag flag) noexcept {

@@ -15,11 +15,11 @@ namespace tcpvet::analysis {
 // spurious retransmission also carries `retransmission` (its expert info adds both).
 struct SegmentAnalysis {
     SegmentFlags flags = 0;
-    std::uint32_t rel_seq = 0;   // tcp.seq with Wireshark's default relative numbering
-    std::uint32_t rel_ack = 0;   // tcp.ack: relative when the ACK bit is set, else the raw field (as tshark)
-    std::uint32_t dup_ack_num = 0;     // tcp.analysis.duplicate_ack_num (0 if not a dup ack)
-    std::int64_t ack_rtt_ns = -1;      // tcp.analysis.ack_rtt, -1 if this segment acknowledges nothing new
-    std::uint32_t bytes_in_flight = 0; // tcp.analysis.bytes_in_flight (0 when not computed)
+    std::uint32_t rel_seq = 0;          // tcp.seq with Wireshark's default relative numbering
+    std::uint32_t rel_ack = 0;          // tcp.ack: relative when the ACK bit is set, else the raw field (as tshark)
+    std::uint32_t dup_ack_num = 0;      // tcp.analysis.duplicate_ack_num (0 if not a dup ack)
+    std::int64_t ack_rtt_ns = -1;       // tcp.analysis.ack_rtt, -1 if this segment acknowledges nothing new
+    std::uint32_t bytes_in_flight = 0;  // tcp.analysis.bytes_in_flight (0 when not computed)
     bool has_bytes_in_flight = false;
 };
 
@@ -42,10 +42,10 @@ struct DirectionFigures {
 // One sent, not yet fully acknowledged segment (Wireshark's tcp_unacked_t).
 struct UnackedSegment {
     std::uint32_t seq = 0;
-    std::uint32_t next_seq = 0;     // seq + len (+1 for SYN/FIN)
-    std::int64_t ts_ns = 0;         // when it was sent
-    bool has_data = false;          // carried payload (RTT samples are taken for data only)
-    bool retransmitted = false;     // Karn: this range was sent more than once
+    std::uint32_t next_seq = 0;  // seq + len (+1 for SYN/FIN)
+    std::int64_t ts_ns = 0;      // when it was sent
+    bool has_data = false;       // carried payload (RTT samples are taken for data only)
+    bool retransmitted = false;  // Karn: this range was sent more than once
 };
 
 // The state of one direction, as Wireshark's tcp_flow_t + tcp_analyze_seq_flow_info_t.
@@ -56,22 +56,22 @@ struct SequenceDirection {
     static constexpr std::size_t k_max_unacked = 16;
 
     std::uint32_t base_seq = 0;
-    bool base_seq_set = false;          // TCP_S_BASE_SEQ_SET
-    bool saw_syn = false;               // TCP_S_SAW_SYN / TCP_S_SAW_SYNACK
+    bool base_seq_set = false;  // TCP_S_BASE_SEQ_SET
+    bool saw_syn = false;       // TCP_S_SAW_SYN / TCP_S_SAW_SYNACK
     bool saw_synack = false;
-    bool is_first_ack = true;           // no pure ACK sent since this side's SYN (issue 14690)
-    bool valid_bif = true;              // bytes in flight computable (cleared by a lost segment)
-    std::uint32_t next_seq = 0;         // nextseq: highest seq+len seen so far
-    std::int64_t next_seq_ts_ns = 0;    // nextseqtime
+    bool is_first_ack = true;               // no pure ACK sent since this side's SYN (issue 14690)
+    bool valid_bif = true;                  // bytes in flight computable (cleared by a lost segment)
+    std::uint32_t next_seq = 0;             // nextseq: highest seq+len seen so far
+    std::int64_t next_seq_ts_ns = 0;        // nextseqtime
     std::uint32_t max_seq_to_be_acked = 0;  // maxseqtobeacked: highest contiguous seq seen
-    std::uint32_t last_ack = 0;         // lastack: last ACK field this side sent
-    std::int64_t last_ack_ts_ns = 0;    // lastacktime
+    std::uint32_t last_ack = 0;             // lastack: last ACK field this side sent
+    std::int64_t last_ack_ts_ns = 0;        // lastacktime
     std::uint64_t last_non_dup_ack_frame = 0;
-    std::int32_t dup_ack_num = 0;       // dupacknum (-1 after an "ACKed unseen segment")
-    std::uint32_t window = 0xFFFFFFFFU; // last raw (unscaled) window; Wireshark starts at G_MAXUINT32
-    std::int32_t window_scale = -1;     // -1 unknown, -2 no scaling, else shift count (<= 14)
-    SegmentFlags last_flags = 0;        // lastsegmentflags (Wireshark's TCP_A_* set of the last segment)
-    std::uint32_t sack_delivered = 0;   // bytes SACKed by this side's last segment (first 3 blocks)
+    std::int32_t dup_ack_num = 0;        // dupacknum (-1 after an "ACKed unseen segment")
+    std::uint32_t window = 0xFFFFFFFFU;  // last raw (unscaled) window; Wireshark starts at G_MAXUINT32
+    std::int32_t window_scale = -1;      // -1 unknown, -2 no scaling, else shift count (<= 14)
+    SegmentFlags last_flags = 0;         // lastsegmentflags (Wireshark's TCP_A_* set of the last segment)
+    std::uint32_t sack_delivered = 0;    // bytes SACKed by this side's last segment (first 3 blocks)
     std::uint8_t sack_blocks = 0;
     std::uint8_t unacked_count = 0;
     std::array<UnackedSegment, k_max_unacked> unacked{};  // oldest first
@@ -91,9 +91,7 @@ public:
     [[nodiscard]] const SequenceDirection& direction(unsigned d) const noexcept { return m_dirs[d & 1U]; }
 
     // tcp.analysis.initial_rtt: first SYN to the first pure ACK after it; -1 until known.
-    [[nodiscard]] std::int64_t initial_rtt_ns() const noexcept {
-        return m_first_rtt_ns == 0 ? -1 : m_first_rtt_ns;
-    }
+    [[nodiscard]] std::int64_t initial_rtt_ns() const noexcept { return m_first_rtt_ns == 0 ? -1 : m_first_rtt_ns; }
 
 private:
     SequenceDirection m_dirs[2]{};

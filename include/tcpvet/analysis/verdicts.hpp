@@ -7,26 +7,26 @@
 namespace tcpvet::analysis {
 
 enum class HandshakeVerdict : std::uint8_t {
-    complete,            // SYN, SYN-ACK, ACK with the right numbers
-    complete_with_data,  // ... and the third segment carried data
-    simultaneous_open,   // both sides sent SYN (RFC 9293 §3.5 figure 8)
-    syn_unanswered,      // SYN(s) seen, nothing came back: half-open on the client side
-    synack_unanswered,   // SYN and SYN-ACK seen, the third segment never came: half-open on the server side
-    rejected,            // SYN answered by RST
-    synack_wrong_ack,    // the SYN-ACK did not acknowledge ISN+1
-    third_segment_wrong, // the third segment's seq or ack was not ISN+1 / peer ISN+1
-    midstream,           // no handshake seen: the capture started after it
+    complete,             // SYN, SYN-ACK, ACK with the right numbers
+    complete_with_data,   // ... and the third segment carried data
+    simultaneous_open,    // both sides sent SYN (RFC 9293 §3.5 figure 8)
+    syn_unanswered,       // SYN(s) seen, nothing came back: half-open on the client side
+    synack_unanswered,    // SYN and SYN-ACK seen, the third segment never came: half-open on the server side
+    rejected,             // SYN answered by RST
+    synack_wrong_ack,     // the SYN-ACK did not acknowledge ISN+1
+    third_segment_wrong,  // the third segment's seq or ack was not ISN+1 / peer ISN+1
+    midstream,            // no handshake seen: the capture started after it
 };
 
 enum class TeardownVerdict : std::uint8_t {
-    none,                     // never established and nothing closed it (e.g. an unanswered SYN)
-    open,                     // still open at the end of the capture
-    graceful_four_way,        // FIN, ACK, FIN, ACK
-    graceful_three_segment,   // FIN, FIN+ACK, ACK
-    simultaneous_close,       // both FINs sent before either was acknowledged
-    half_closed,              // one FIN acknowledged, the other side never sent its FIN
-    fin_unacknowledged,       // a FIN was sent and never acknowledged
-    reset,                    // ended by RST
+    none,                    // never established and nothing closed it (e.g. an unanswered SYN)
+    open,                    // still open at the end of the capture
+    graceful_four_way,       // FIN, ACK, FIN, ACK
+    graceful_three_segment,  // FIN, FIN+ACK, ACK
+    simultaneous_close,      // both FINs sent before either was acknowledged
+    half_closed,             // one FIN acknowledged, the other side never sent its FIN
+    fin_unacknowledged,      // a FIN was sent and never acknowledged
+    reset,                   // ended by RST
 };
 
 enum class CloseInitiator : std::uint8_t { none, originator, responder, both };
@@ -50,10 +50,10 @@ enum class FindingKind : std::uint8_t {
 // Why a conversation record was finished and handed to the reporters.
 enum class EndReason : std::uint8_t {
     end_of_capture,
-    closed,        // FIN/RST close completed and the linger period passed
+    closed,  // FIN/RST close completed and the linger period passed
     idle_timeout,
-    evicted,       // flow table at its cap: the oldest idle record made room
-    port_reuse,    // a new SYN with a new ISN replaced it
+    evicted,     // flow table at its cap: the oldest idle record made room
+    port_reuse,  // a new SYN with a new ISN replaced it
 };
 
 [[nodiscard]] std::string_view name(HandshakeVerdict verdict) noexcept;

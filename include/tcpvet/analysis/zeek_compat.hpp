@@ -21,7 +21,8 @@ public:
     // `bad_checksum`: the TCP checksum was verified and is wrong (history 'C').
     void on_segment(bool from_originator, const DecodedPacket& packet, bool bad_checksum) noexcept;
 
-    // conn_state as Zeek's conn/main.zeek conn_state() computes it: S0 S1 SF REJ S2 S3 RSTO RSTR RSTOS0 RSTRH SH SHR OTH.
+    // conn_state as Zeek's conn/main.zeek conn_state() computes it: S0 S1 SF REJ S2 S3 RSTO RSTR RSTOS0 RSTRH SH SHR
+    // OTH.
     [[nodiscard]] std::string_view conn_state() const noexcept;
     // The history string, e.g. "ShADadFf" (at most k_max_history letters; later ones are dropped).
     [[nodiscard]] std::string_view history() const noexcept;
@@ -33,12 +34,12 @@ public:
 private:
     // One TCP_Endpoint, reduced to what history and conn_state depend on (32 bytes).
     struct Side {
-        std::uint32_t start_seq = 0;      // TCP_Endpoint::start_seq (absolute)
-        std::uint32_t last_seq = 0;       // TCP_Endpoint::last_seq: one past the highest segment
-        std::uint32_t reassembled = 1;    // TCP_Reassembler::last_reassem_seq, relative to start_seq
-        std::uint32_t buffered_from = 0;  // relative start of data held above a hole (if k_buffered)
-        std::uint16_t hist_last_syn = 0;  // low 16 bits of TCP_Endpoint::hist_last_SYN
-        std::uint16_t hist_last_rst = 0;  // low 16 bits of TCP_Endpoint::hist_last_RST
+        std::uint32_t start_seq = 0;            // TCP_Endpoint::start_seq (absolute)
+        std::uint32_t last_seq = 0;             // TCP_Endpoint::last_seq: one past the highest segment
+        std::uint32_t reassembled = 1;          // TCP_Reassembler::last_reassem_seq, relative to start_seq
+        std::uint32_t buffered_from = 0;        // relative start of data held above a hole (if k_buffered)
+        std::uint16_t hist_last_syn = 0;        // low 16 bits of TCP_Endpoint::hist_last_SYN
+        std::uint16_t hist_last_rst = 0;        // low 16 bits of TCP_Endpoint::hist_last_RST
         std::array<std::uint16_t, 4> scaled{};  // C T W G occurrence counts (saturating)
         ZeekEndpointState state = ZeekEndpointState::inactive;
         ZeekEndpointState prev_state = ZeekEndpointState::inactive;

@@ -6,8 +6,8 @@
 #include <utility>
 #include <vector>
 
-#include "tcpvet/mix64.hpp"
 #include "tcpvet/huge_page_allocator.hpp"
+#include "tcpvet/mix64.hpp"
 #include "tcpvet/prefetch.hpp"
 
 namespace tcpvet::anomaly {

@@ -61,8 +61,8 @@ private:
     };
     // An attempt waiting in the look-ahead ring.
     struct Pending {
-        std::uint64_t host_key = 0;  // m_by_host key: (source address, destination address)
-        std::uint64_t port_key = 0;  // m_by_port key: (source address, destination port)
+        std::uint64_t host_key = 0;    // m_by_host key: (source address, destination address)
+        std::uint64_t port_key = 0;    // m_by_port key: (source address, destination port)
         std::uint64_t server_key = 0;  // address_key of the server: host_scan's target
         flow::Endpoint client{};
         flow::Endpoint server{};

@@ -19,7 +19,7 @@ struct CaptureStats {
     static constexpr std::size_t k_max_link_types = 8;
 
     std::uint64_t packets = 0;
-    std::uint64_t bytes = 0;       // sum of wire lengths
+    std::uint64_t bytes = 0;           // sum of wire lengths
     std::uint64_t captured_bytes = 0;  // sum of caplens
     std::uint64_t tcp = 0;
     std::uint64_t non_ip = 0;
@@ -27,8 +27,8 @@ struct CaptureStats {
     std::uint64_t icmp = 0;
     std::uint64_t other_ip = 0;
     std::uint64_t malformed = 0;
-    std::uint64_t fragments = 0;        // every IP fragment seen (first fragments included)
-    std::uint64_t truncated = 0;        // packets cut short at any layer
+    std::uint64_t fragments = 0;                  // every IP fragment seen (first fragments included)
+    std::uint64_t truncated = 0;                  // packets cut short at any layer
     std::array<std::uint64_t, 5> truncated_at{};  // indexed by Layer
     std::uint64_t bad_ip_checksum = 0;
     std::uint64_t bad_tcp_checksum = 0;

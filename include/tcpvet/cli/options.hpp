@@ -18,7 +18,7 @@ struct Options {
     std::vector<std::string> inputs;  // positionals and -r, in order
     std::string filter;               // BPF
     OutputFormat format = OutputFormat::text;
-    std::string output;               // empty: stdout
+    std::string output;  // empty: stdout
     ColorMode color = ColorMode::automatic;
     bool quiet = false;
 

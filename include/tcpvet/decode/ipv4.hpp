@@ -27,8 +27,8 @@ struct IpResult {
     // False when an upper-layer checksum cannot be judged from this packet alone: the length
     // was inferred (TSO, length field 0) or an IPv6 routing header changes the final destination.
     bool checksum_verifiable = true;
-    Bytes upper{};                     // captured upper-layer bytes, trimmed to the claimed length
-    std::uint32_t upper_claimed = 0;   // upper-layer length as the IP header claims it
+    Bytes upper{};                    // captured upper-layer bytes, trimmed to the claimed length
+    std::uint32_t upper_claimed = 0;  // upper-layer length as the IP header claims it
 };
 
 // Decodes an IPv4 packet. `packet` is what was captured of it; `reported_len` is its length

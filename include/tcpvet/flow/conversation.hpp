@@ -45,11 +45,11 @@ struct EndpointRecord {
     bool isn_known = false;  // a SYN from this side was seen
     std::uint32_t isn = 0;
     bool next_seq_known = false;
-    std::uint32_t next_seq = 0;      // highest seq + segment length sent
+    std::uint32_t next_seq = 0;  // highest seq + segment length sent
     bool ack_known = false;
-    std::uint32_t last_ack_sent = 0; // highest cumulative ACK this side sent
-    std::uint32_t last_window = 0;   // raw window of its last segment
-    bool zero_window_open = false;   // it advertised a zero window and has not reopened it yet
+    std::uint32_t last_ack_sent = 0;  // highest cumulative ACK this side sent
+    std::uint32_t last_window = 0;    // raw window of its last segment
+    bool zero_window_open = false;    // it advertised a zero window and has not reopened it yet
 
     // State machine.
     TcpState state = TcpState::unknown;
@@ -61,8 +61,8 @@ struct EndpointRecord {
 
     // Traffic.
     std::uint64_t packets = 0;
-    std::uint64_t wire_bytes = 0;     // frame lengths, as tshark -z conv,tcp counts bytes
-    std::uint64_t payload_bytes = 0;  // sum of tcp.len
+    std::uint64_t wire_bytes = 0;            // frame lengths, as tshark -z conv,tcp counts bytes
+    std::uint64_t payload_bytes = 0;         // sum of tcp.len
     std::uint64_t bytes_after_peer_fin = 0;  // payload sent after the peer's FIN was acknowledged
     AnnouncedOptions options{};
 
@@ -91,7 +91,7 @@ struct Finding {
     bool has_numbers = false;
     std::uint32_t expected = 0;  // raw wire numbers
     std::uint32_t observed = 0;
-    std::uint32_t count = 0;     // e.g. how many retransmissions
+    std::uint32_t count = 0;  // e.g. how many retransmissions
 };
 
 struct Conversation {
@@ -100,7 +100,7 @@ struct Conversation {
 
     std::uint32_t stream = 0;  // Wireshark's tcp.stream
     FlowKey key{};
-    bool originator_is_a = true;  // which side of the key is endpoint 0
+    bool originator_is_a = true;           // which side of the key is endpoint 0
     std::array<EndpointRecord, 2> side{};  // [0] originator (client), [1] responder (server)
 
     std::int64_t first_ts_ns = 0;
@@ -109,15 +109,15 @@ struct Conversation {
     std::uint64_t last_frame = 0;
 
     bool midstream = false;
-    bool resumed = false;    // continued after an idle timeout split it
-    bool timed_out = false;  // this record ended by the idle timeout
+    bool resumed = false;                            // continued after an idle timeout split it
+    bool timed_out = false;                          // this record ended by the idle timeout
     std::uint32_t reused_from_stream = k_no_stream;  // port reuse: the stream this 5-tuple held before
 
     // Handshake.
     analysis::HandshakeVerdict handshake = analysis::HandshakeVerdict::midstream;
     std::array<std::uint64_t, 3> handshake_frames{};  // SYN, SYN-ACK, ACK (0 = not seen)
-    std::int64_t initial_rtt_ns = -1;  // SYN to the ACK of the SYN-ACK, as tcp.analysis.initial_rtt
-    bool established = false;          // the responder reached ESTABLISHED (or midstream)
+    std::int64_t initial_rtt_ns = -1;                 // SYN to the ACK of the SYN-ACK, as tcp.analysis.initial_rtt
+    bool established = false;                         // the responder reached ESTABLISHED (or midstream)
     bool simultaneous_open = false;
     bool third_segment_seen = false;
     bool third_segment_data = false;
@@ -126,7 +126,7 @@ struct Conversation {
     // Teardown.
     analysis::TeardownVerdict teardown = analysis::TeardownVerdict::none;
     analysis::CloseInitiator close_initiator = analysis::CloseInitiator::none;
-    std::int8_t reset_by = -1;  // side that sent the first RST
+    std::int8_t reset_by = -1;                    // side that sent the first RST
     TcpState reset_in_state = TcpState::unknown;  // sender's state when it reset
     bool reset_with_unacked_data = false;
 

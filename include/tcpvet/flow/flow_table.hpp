@@ -55,9 +55,7 @@ private:
         RecordHandle handle = k_no_record;
     };
 
-    [[nodiscard]] static std::uint32_t tag_of(std::uint64_t hash) noexcept {
-        return static_cast<std::uint32_t>(hash);
-    }
+    [[nodiscard]] static std::uint32_t tag_of(std::uint64_t hash) noexcept { return static_cast<std::uint32_t>(hash); }
     [[nodiscard]] std::size_t index_of(std::uint64_t hash) const noexcept {
         return static_cast<std::size_t>(tag_of(hash)) & m_mask;
     }

@@ -31,8 +31,8 @@ struct HalfOpen {
     std::uint32_t server_isn = 0;
     std::uint16_t syn_count = 0;
     std::uint16_t synack_count = 0;
-    std::int64_t first_ts_ns = 0;    // first SYN
-    std::int64_t synack_ts_ns = 0;   // first SYN-ACK
+    std::int64_t first_ts_ns = 0;   // first SYN
+    std::int64_t synack_ts_ns = 0;  // first SYN-ACK
     std::int64_t last_ts_ns = 0;
     std::uint64_t first_frame = 0;
     static constexpr std::size_t k_kept_retransmissions = 3;

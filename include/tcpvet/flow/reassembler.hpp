@@ -16,12 +16,12 @@ struct ReassemblyFigures {
     std::uint64_t out_of_order_segments = 0;
     std::uint64_t overlaps = 0;  // segments overlapping bytes already received
     std::uint64_t overlap_bytes = 0;
-    std::uint64_t overlaps_differing = 0;  // overlaps whose bytes differ from the first copy (evasion signal)
-    std::uint64_t gaps = 0;                // holes skipped (never filled)
-    std::uint64_t missed_bytes = 0;        // bytes in those holes
-    std::uint64_t dropped_bytes = 0;       // not buffered because a cap was reached, or out of window
+    std::uint64_t overlaps_differing = 0;      // overlaps whose bytes differ from the first copy (evasion signal)
+    std::uint64_t gaps = 0;                    // holes skipped (never filled)
+    std::uint64_t missed_bytes = 0;            // bytes in those holes
+    std::uint64_t dropped_bytes = 0;           // not buffered because a cap was reached, or out of window
     std::uint64_t out_of_window_segments = 0;  // segments beyond ReassemblyLimits::max_gap_bytes
-    std::uint64_t buffered_peak = 0;       // most bytes held out of order at once
+    std::uint64_t buffered_peak = 0;           // most bytes held out of order at once
 };
 
 // Shared cap on bytes buffered out of order across every conversation.

@@ -35,18 +35,18 @@ inline constexpr std::size_t k_tcp_state_count = 12;
 // evidenced by the endpoint acknowledging that SYN or FIN; a `recv_ack_of_*` or `recv_rst` by the
 // peer's segment passing by. Within one segment the sender's receipts apply before its sends.
 enum class TcpEvent : std::uint8_t {
-    send_syn,          // sent SYN without ACK
-    send_syn_ack,      // sent SYN+ACK
-    recv_syn,          // received SYN without ACK
-    recv_syn_ack,      // received SYN+ACK that acknowledges our SYN
-    send_ack_of_syn,   // sent an acceptable ACK of the peer's SYN (the third segment)
-    recv_ack_of_syn,   // received an acceptable ACK of our SYN
+    send_syn,         // sent SYN without ACK
+    send_syn_ack,     // sent SYN+ACK
+    recv_syn,         // received SYN without ACK
+    recv_syn_ack,     // received SYN+ACK that acknowledges our SYN
+    send_ack_of_syn,  // sent an acceptable ACK of the peer's SYN (the third segment)
+    recv_ack_of_syn,  // received an acceptable ACK of our SYN
     send_fin,
     recv_fin,
-    recv_ack_of_fin,   // received an ACK covering our FIN
+    recv_ack_of_fin,  // received an ACK covering our FIN
     send_rst,
     recv_rst,
-    send_data,         // sent payload (lets a midstream endpoint be inferred ESTABLISHED)
+    send_data,  // sent payload (lets a midstream endpoint be inferred ESTABLISHED)
 };
 inline constexpr std::size_t k_tcp_event_count = 12;
 

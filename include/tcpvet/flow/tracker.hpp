@@ -18,14 +18,14 @@
 namespace tcpvet::flow {
 
 struct TrackerOptions {
-    std::int64_t idle_timeout_ns = 600LL * 1'000'000'000;    // 10 min of capture time
-    std::int64_t closed_linger_ns = 120LL * 1'000'000'000;   // a closed conversation's record is kept this long (2 MSL)
-    std::uint64_t max_records = 4'000'000;      // conversations + half-open attempts held at once
-    std::uint64_t max_conversations = 1'000'000;  // full conversations held at once
+    std::int64_t idle_timeout_ns = 600LL * 1'000'000'000;   // 10 min of capture time
+    std::int64_t closed_linger_ns = 120LL * 1'000'000'000;  // a closed conversation's record is kept this long (2 MSL)
+    std::uint64_t max_records = 4'000'000;                  // conversations + half-open attempts held at once
+    std::uint64_t max_conversations = 1'000'000;            // full conversations held at once
     std::uint64_t max_tombstones = 65'536;  // ended conversations remembered for resumption and port-reuse links
-    bool compact_half_open = true;  // keep handshake-only attempts in the compact form
-    bool stream_bytes = false;      // copy payload for reassembly (follow, --dump-streams); accounting is always on
-    bool external_sweeps = false;   // the caller runs sweep_at() (a sharded run sweeps every shard at once)
+    bool compact_half_open = true;          // keep handshake-only attempts in the compact form
+    bool stream_bytes = false;     // copy payload for reassembly (follow, --dump-streams); accounting is always on
+    bool external_sweeps = false;  // the caller runs sweep_at() (a sharded run sweeps every shard at once)
     ReassemblyLimits reassembly{};
     std::uint64_t reassembly_global_bytes = 256ULL << 20;  // out-of-order bytes buffered across all conversations
 };
@@ -37,12 +37,12 @@ struct SegmentInfo {
     bool compact = false;   // the flow is still a compact half-open record (no Conversation)
     // Facts about the conversation right after this segment, so that an observer never needs the
     // live record: a threaded run hands segments over after the record has moved on.
-    bool established = false;          // synchronized (the responder reached ESTABLISHED, or midstream)
-    bool completes_handshake = false;  // the originator's ACK that completed the three-way handshake
-    bool closes_zero_window = false;   // the sender's first nonzero window after it advertised zero
-    bool receiver_ack_known = false;   // the peer has sent an ACK
-    std::uint32_t receiver_ack = 0;    // the peer's highest cumulative ACK so far
-    std::uint64_t receiver_window = 0; // the peer's last window, scaled (RFC 7323; shift 14 before both SYNs)
+    bool established = false;           // synchronized (the responder reached ESTABLISHED, or midstream)
+    bool completes_handshake = false;   // the originator's ACK that completed the three-way handshake
+    bool closes_zero_window = false;    // the sender's first nonzero window after it advertised zero
+    bool receiver_ack_known = false;    // the peer has sent an ACK
+    std::uint32_t receiver_ack = 0;     // the peer's highest cumulative ACK so far
+    std::uint64_t receiver_window = 0;  // the peer's last window, scaled (RFC 7323; shift 14 before both SYNs)
     analysis::SegmentAnalysis analysis{};
     std::array<TcpState, 2> state_after{};  // [originator, responder]
     // The live record, valid during the call only; null when compact and in a threaded run.
@@ -216,7 +216,7 @@ private:
     bool m_finishing = false;  // finish() drops the whole table at once instead of record by record
     SweepClock m_sweep_clock;
     std::array<AheadLookup, k_ahead_slots> m_ahead{};
-    std::int64_t m_now_ns = 0;     // the current packet's time
+    std::int64_t m_now_ns = 0;                                            // the current packet's time
     std::int64_t m_max_ts_ns = std::numeric_limits<std::int64_t>::min();  // the newest packet time
     TrackerStats m_stats{};
     ReassemblyBudget m_budget{};

@@ -52,7 +52,7 @@ struct ShardEvent {
 };
 
 struct SegmentEvent {
-    DecodedPacket packet;  // without payload bytes (payload_captured says how many there were)
+    DecodedPacket packet;    // without payload bytes (payload_captured says how many there were)
     flow::SegmentInfo info;  // without the conversation pointer
 };
 

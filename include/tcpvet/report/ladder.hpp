@@ -17,7 +17,7 @@ namespace tcpvet::report {
 struct LadderRow {
     std::uint64_t frame = 0;
     std::int64_t ts_ns = 0;
-    std::uint8_t side = 0;  // 0: originator -> responder, 1: responder -> originator
+    std::uint8_t side = 0;    // 0: originator -> responder, 1: responder -> originator
     std::uint16_t flags = 0;  // tcp_flag bits
     std::uint32_t seq = 0;    // raw
     std::uint32_t ack = 0;    // raw

@@ -47,7 +47,8 @@ public:
     // `half_open_list_limit` are counted, not listed (a flood would otherwise flood the report).
     ReportCollector(CollectMode mode, std::ostream* ndjson_out, std::uint64_t half_open_list_limit);
 
-    [[nodiscard]] bool wants_segment(const DecodedPacket& /*packet*/, const flow::SegmentInfo& /*info*/) const override {
+    [[nodiscard]] bool wants_segment(const DecodedPacket& /*packet*/,
+                                     const flow::SegmentInfo& /*info*/) const override {
         return false;
     }
     void on_conversation_end(const flow::Conversation& conversation) override;
