@@ -31,15 +31,27 @@ bool FrameReader::next(DecodedPacket& packet) {
     // decode_frame resets every other field (caplen, lengths and link type from its arguments).
     packet.frame = m_raw.frame;
     packet.ts_ns = m_raw.ts_ns;
-    decode::decode_frame(m_raw.link_type, m_raw.data, m_raw.wire_len, packet);
+    decode::decode_frame(m_raw.link_type, m_raw.data, m_raw.wire_len, packet, &m_layers);
+    if (packet.tunnel_depth != 0 && packet.cls == PacketClass::tcp) record_encapsulation(packet);
     m_stats.count(packet);
     m_progress.tick(m_stats.packets);
     return true;
 }
 
+// Only tunnelled TCP segments get here: one table lookup (usually the last entry again).
+void FrameReader::record_encapsulation(DecodedPacket& packet) {
+    EncapsulationTable& table = *m_options.encapsulations;
+    const std::uint32_t number = table.intern(m_layers);
+    packet.encapsulation = table.find(number);
+    if (m_options.key_by_tunnel) packet.flow_context = number;
+}
+
 void FrameReader::conclude(PipelineResult& result) {
     m_progress.finish();
     result.capture = m_stats;
+    result.capture.encapsulations = m_options.encapsulations->size();
+    result.capture.encapsulations_unrecorded = m_options.encapsulations->unrecorded();
+    result.encapsulations = m_options.encapsulations;
     if (m_source.failed()) {
         result.failed = true;
         result.error = m_source.error();

@@ -25,12 +25,15 @@ public:
     [[nodiscard]] std::int64_t end_ns() const;
 
 private:
+    void record_encapsulation(DecodedPacket& packet);
+
     capture::PacketSource& m_source;
     const PipelineOptions& m_options;
     const std::atomic<bool>* m_stop;
     capture::ProgressBar m_progress;
     capture::CaptureStats m_stats{};
     capture::RawFrame m_raw{};
+    decode::Encapsulation m_layers{};  // the frame's encapsulations, as decode_frame found them
     std::chrono::steady_clock::time_point m_started;
     bool m_interrupted = false;
 };

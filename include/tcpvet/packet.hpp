@@ -8,6 +8,10 @@
 
 namespace tcpvet {
 
+namespace decode {
+struct Encapsulation;
+}
+
 using Bytes = std::span<const std::byte>;
 
 // Where a packet was cut short (caplen < len, or a header longer than the bytes present).
@@ -119,6 +123,10 @@ struct DecodedPacket {
     // IP and TCP fields below always describe the innermost packet.
     std::uint8_t tunnel_depth = 0;
     Undecoded undecoded = Undecoded::none;
+    // For a tunnelled TCP segment, its encapsulation as the frame reader stored it (null when none
+    // or not recorded), and the tunnel context conversations are keyed by (0 unless --tunnel-key).
+    const decode::Encapsulation* encapsulation = nullptr;
+    std::uint32_t flow_context = 0;
 
     // IP layer (valid for tcp, udp, icmp, other_ip, ip_fragment)
     std::uint8_t ip_version = 0;

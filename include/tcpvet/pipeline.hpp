@@ -3,10 +3,12 @@
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "tcpvet/capture/capture_stats.hpp"
 #include "tcpvet/capture/packet_source.hpp"
+#include "tcpvet/encapsulation_table.hpp"
 #include "tcpvet/flow/tracker.hpp"
 
 namespace tcpvet {
@@ -19,6 +21,12 @@ struct PipelineOptions {
     // Tracking shards (--threads). Above 1, files are read by one thread and tracked by this many,
     // for the same output; live captures, per-frame observers and payload bytes stay on one thread.
     unsigned threads = 1;
+    // --tunnel-key: conversations in different encapsulations (VNI, key, label, TEID, outer
+    // addresses) stay apart even with equal inner 5-tuples; off, streams are Wireshark's tcp.stream.
+    bool key_by_tunnel = false;
+    // Where tunnelled conversations' encapsulations are stored; shared so that it outlives the run
+    // for as long as any report still reads a conversation.
+    std::shared_ptr<EncapsulationTable> encapsulations = std::make_shared<EncapsulationTable>();
 };
 
 // Called once per frame after decoding, before tracking (e.g. for per-frame output of non-TCP
@@ -34,6 +42,7 @@ struct PipelineResult {
     flow::TrackerStats tracker{};
     capture::LiveDropStats live{};
     std::uint32_t streams = 0;
+    std::shared_ptr<const EncapsulationTable> encapsulations;  // the table the conversations point into
     bool failed = false;
     bool interrupted = false;
     std::string error;  // one line: file and packet number or byte offset

@@ -142,8 +142,7 @@ void ViolationDetector::on_segment(const DecodedPacket& packet, const flow::Segm
     if ((flags & (tcp_flag::syn | tcp_flag::ack | tcp_flag::rst)) == tcp_flag::syn) {
         if (analysis::has(info.analysis.flags, analysis::SegmentFlag::reused_ports) && !m_ended.empty()) {
             bool src_is_a = false;
-            const flow::FlowKey key =
-                flow::make_flow_key(packet.src, packet.tcp.src_port, packet.dst, packet.tcp.dst_port, src_is_a);
+            const flow::FlowKey key = flow::make_flow_key(packet, src_is_a);
             if (bucket_used(bucket(key))) check_isn_reuse(packet, info, key);
         }
         return;

@@ -68,6 +68,9 @@ void add_tracking_options(CLI::App& command, Options& options) {
         .add_option("--half-open-list", options.half_open_list_limit,
                     "list at most this many never-completed attempts individually; count the rest")
         ->capture_default_str();
+    command.add_flag("--tunnel-key", options.tunnel_key,
+                     "keep conversations in different tunnels apart (VNI, key, label, TEID, outer addresses); "
+                     "streams then differ from Wireshark's tcp.stream");
 }
 
 // Only where the output does not depend on it (per-frame and byte views stay on one thread).

@@ -87,6 +87,7 @@ PipelineOptions pipeline_options(const Options& options) {
     pipeline.tracker = tracker_options(options);
     pipeline.progress_bar = !options.quiet && capture::ProgressBar::stderr_is_terminal();
     pipeline.max_packets = options.count;
+    pipeline.key_by_tunnel = options.tunnel_key;
     // 0: one shard per core, within the range --threads accepts.
     pipeline.threads = options.threads != 0
                            ? options.threads

@@ -8,7 +8,7 @@ _tcpvet_subcommands="analyze packets conversations ladder follow anomalies live"
 # Options every file-reading subcommand accepts.
 _tcpvet_input_opts="-r --read -f --filter"
 _tcpvet_output_opts="--format -o --output --color -q --quiet"
-_tcpvet_tracking_opts="--idle-timeout --closed-linger --max-flows --max-conversations --half-open-list"
+_tcpvet_tracking_opts="--idle-timeout --closed-linger --max-flows --max-conversations --half-open-list --tunnel-key"
 _tcpvet_anomaly_opts="--threshold --config --fail-on"
 
 _tcpvet_thresholds="syn_flood_window_seconds= syn_flood_half_open= syn_flood_critical_half_open=

@@ -34,6 +34,7 @@ constexpr std::size_t k_udp_header = 8;
 // many encapsulations have been opened on the way.
 struct Walk {
     DecodedPacket& out;
+    Encapsulation* layers = nullptr;  // where the opened encapsulations go, when someone asked
     unsigned depth = 0;
 };
 
@@ -101,11 +102,26 @@ void decode_inner(const Inner& inner, const Span& outer, Walk& walk) noexcept;
 void decode_ip_version(Span packet, Walk& walk) noexcept;
 void decode_ethertype(std::uint16_t type, Span payload, Walk& walk) noexcept;
 
+// The record of one encapsulation: what its decoder named (or `kind`), carried by `ip` if any.
+TunnelLayer layer_of(const Inner& inner, TunnelKind kind, const IpResult* ip = nullptr) noexcept {
+    TunnelLayer layer{
+        .kind = inner.tunnel != TunnelKind::none ? inner.tunnel : kind, .has_id = inner.has_id, .id = inner.id};
+    if (ip != nullptr) {
+        layer.outer_src = ip->src;
+        layer.outer_dst = ip->dst;
+    }
+    return layer;
+}
+
 // Opens one more encapsulation, or stops when the walk is already k_max_encapsulation_depth deep.
-bool enter_tunnel(Walk& walk) noexcept {
+bool enter_tunnel(Walk& walk, const TunnelLayer& layer) noexcept {
     if (walk.depth >= k_max_encapsulation_depth) {
         stop_undecoded(walk.out, PacketClass::other_ip, Undecoded::depth_exceeded);
         return false;
+    }
+    if (walk.layers != nullptr) {
+        walk.layers->layers[walk.depth] = layer;
+        walk.layers->depth = static_cast<std::uint8_t>(walk.depth + 1);
     }
     ++walk.depth;
     walk.out.tunnel_depth = static_cast<std::uint8_t>(walk.depth);
@@ -134,7 +150,7 @@ void decode_udp(const IpResult& ip, Walk& walk) noexcept {
         return;
     }
     const Span outer = Span{ip.upper, ip.upper_claimed}.tail(payload);
-    if (enter_tunnel(walk)) {
+    if (enter_tunnel(walk, layer_of(inner, TunnelKind::none, &ip))) {
         decode_inner(inner, outer, walk);
     }
 }
@@ -164,13 +180,13 @@ void decode_ip_payload(IpResult ip, Walk& walk) noexcept {
     case k_ip_proto_icmpv6: set_class(out, PacketClass::icmp); return;
     case k_ip_proto_ipv4:
     case k_ip_proto_ipv6:
-        if (enter_tunnel(walk)) {
+        if (enter_tunnel(walk, layer_of(Inner{}, TunnelKind::ip_in_ip, &ip))) {
             decode_ip_version(Span{ip.upper, ip.upper_claimed}, walk);
         }
         return;
     case k_ip_proto_gre: {
         const Inner inner = decode_gre(ip.upper);
-        if (enter_tunnel(walk)) {
+        if (enter_tunnel(walk, layer_of(inner, TunnelKind::gre, &ip))) {
             decode_inner(inner, Span{ip.upper, ip.upper_claimed}, walk);
         }
         return;
@@ -247,16 +263,20 @@ void decode_ethertype(std::uint16_t type, Span payload, Walk& walk) noexcept {
     case ethertype::ipv4: decode_ipv4_span(payload, walk); return;
     case ethertype::ipv6: decode_ipv6_span(payload, walk); return;
     case ethertype::mpls_unicast:
-    case ethertype::mpls_multicast:
-        if (enter_tunnel(walk)) {
-            decode_inner(decode_mpls(payload.bytes), payload, walk);
+    case ethertype::mpls_multicast: {
+        const Inner inner = decode_mpls(payload.bytes);
+        if (enter_tunnel(walk, layer_of(inner, TunnelKind::mpls))) {
+            decode_inner(inner, payload, walk);
         }
         return;
-    case ethertype::pppoe_session:
-        if (enter_tunnel(walk)) {
-            decode_inner(decode_pppoe_session(payload.bytes), payload, walk);
+    }
+    case ethertype::pppoe_session: {
+        const Inner inner = decode_pppoe_session(payload.bytes);
+        if (enter_tunnel(walk, layer_of(inner, TunnelKind::pppoe))) {
+            decode_inner(inner, payload, walk);
         }
         return;
+    }
     default:
         set_class(walk.out, PacketClass::non_ip);
         if (walk.depth > 0) {
@@ -290,7 +310,8 @@ bool is_supported_link_type(int link_type) noexcept {
     return decode_link(link_type, Bytes{}).network != Network::unsupported;
 }
 
-void decode_frame(int link_type, Bytes captured, std::uint32_t wire_len, DecodedPacket& out) noexcept {
+void decode_frame(int link_type, Bytes captured, std::uint32_t wire_len, DecodedPacket& out,
+                  Encapsulation* layers) noexcept {
     const std::uint64_t frame = out.frame;
     const std::int64_t ts_ns = out.ts_ns;
     // Copied from a constant rather than value-initialised: `DecodedPacket{}` has non-zero
@@ -303,7 +324,10 @@ void decode_frame(int link_type, Bytes captured, std::uint32_t wire_len, Decoded
     out.wire_len = wire_len;
     out.link_type = link_type;
 
-    Walk walk{out};
+    if (layers != nullptr) {
+        layers->depth = 0;
+    }
+    Walk walk{.out = out, .layers = layers};
     const LinkResult link = decode_link(link_type, captured);
     decode_network(link, Span{captured, std::max(wire_len, static_cast<std::uint32_t>(captured.size()))}, walk);
 }

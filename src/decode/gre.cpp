@@ -42,6 +42,16 @@ bool skip_source_routes(ByteReader& reader) noexcept {
     return false;
 }
 
+// ERSPAN types II and III carry a 10-bit session id in the third and fourth bytes of their header.
+Inner with_session(Inner inner, Bytes header) noexcept {
+    if (header.size() >= 4) {
+        inner.has_id = true;
+        inner.id =
+            ((std::to_integer<std::uint32_t>(header[2]) << 8U) | std::to_integer<std::uint32_t>(header[3])) & 0x3ffU;
+    }
+    return inner;
+}
+
 // ERSPAN type III: 12 bytes, then an 8-byte platform subheader when the O flag is set.
 Inner erspan_3(Bytes payload) noexcept {
     ByteReader reader{payload};
@@ -55,7 +65,7 @@ Inner erspan_3(Bytes payload) noexcept {
     if (reader.failed()) {
         return truncated();
     }
-    return Inner{.kind = InnerKind::ethernet, .payload = reader.rest()};
+    return with_session(Inner{.kind = InnerKind::ethernet, .payload = reader.rest()}, header);
 }
 
 // WCCP redirection: a 4-byte redirect header, except where the IP packet follows directly
@@ -104,7 +114,7 @@ Inner by_protocol(std::uint16_t protocol, bool sequenced, Bytes payload) noexcep
         if (!reader.skip(k_erspan_2_header)) {
             return truncated();
         }
-        return Inner{.kind = InnerKind::ethernet, .payload = reader.rest()};
+        return with_session(Inner{.kind = InnerKind::ethernet, .payload = reader.rest()}, payload);
     }
     case k_proto_erspan_3: return erspan_3(payload);
     case k_proto_wccp: return wccp(payload);
@@ -115,6 +125,24 @@ Inner by_protocol(std::uint16_t protocol, bool sequenced, Bytes payload) noexcep
         return Inner{.kind = InnerKind::wifi, .payload = payload};
     }
     return Inner{.kind = InnerKind::ethertype, .ethertype = protocol, .payload = payload};
+}
+
+// Which GRE use this is, and the identifier its record carries (the key, PPTP's call id, or
+// ERSPAN's session id).
+void name_tunnel(Inner& inner, unsigned version, std::uint16_t protocol, bool has_key, std::uint32_t key) noexcept {
+    if (version == 1) {
+        inner.tunnel = TunnelKind::pptp;
+        inner.has_id = has_key;
+        inner.id = key & 0xffffU;
+        return;
+    }
+    if (protocol == k_proto_erspan_1_2 || protocol == k_proto_erspan_3) {
+        inner.tunnel = TunnelKind::erspan;  // by_protocol set the session id
+        return;
+    }
+    inner.tunnel = protocol == k_proto_wccp ? TunnelKind::wccp : TunnelKind::gre;
+    inner.has_id = has_key;
+    inner.id = key;
 }
 
 }  // namespace
@@ -134,8 +162,11 @@ Inner decode_gre(Bytes gre) noexcept {
     if ((flags & (k_flag_checksum | k_flag_routing)) != 0) {
         reader.skip(4);  // checksum and offset: present together when either bit is set
     }
+    bool has_key = false;
+    std::uint32_t key = 0;
     if ((flags & k_flag_key) != 0) {
-        reader.skip(4);  // key (version 1: payload length and call id)
+        key = reader.be32();  // version 1: payload length, then the call id
+        has_key = reader.ok();
     }
     if ((flags & k_flag_sequence) != 0) {
         reader.skip(4);
@@ -149,7 +180,9 @@ Inner decode_gre(Bytes gre) noexcept {
     if (reader.failed()) {
         return truncated();
     }
-    return by_protocol(protocol, (flags & k_flag_sequence) != 0, reader.rest());
+    Inner inner = by_protocol(protocol, (flags & k_flag_sequence) != 0, reader.rest());
+    name_tunnel(inner, version, protocol, has_key, key);
+    return inner;
 }
 
 }  // namespace tcpvet::decode

@@ -17,30 +17,8 @@ constexpr std::uint16_t k_ppp_ipv6 = 0x0057;
 constexpr std::uint16_t k_ppp_mpls_unicast = 0x0281;
 constexpr std::uint16_t k_ppp_mpls_multicast = 0x0283;
 
-}  // namespace
-
-std::uint16_t ppp_protocol_ethertype(std::uint16_t protocol) noexcept {
-    switch (protocol) {
-    case k_ppp_ipv4: return ethertype::ipv4;
-    case k_ppp_ipv6: return ethertype::ipv6;
-    case k_ppp_mpls_unicast: return ethertype::mpls_unicast;
-    case k_ppp_mpls_multicast: return ethertype::mpls_multicast;
-    default: return 0;  // LCP, IPCP, CHAP, ...: control traffic, no packet inside
-    }
-}
-
-Inner decode_mpls(Bytes labels) noexcept {
-    ByteReader reader{labels};
-    // Every entry consumes four bytes, so the walk ends with the frame at the latest.
-    while (true) {
-        const Bytes entry = reader.bytes(k_label_entry);
-        if (reader.failed()) {
-            return Inner{.kind = InnerKind::truncated};
-        }
-        if ((std::to_integer<unsigned>(entry[2]) & k_bottom_of_stack) != 0) {
-            break;
-        }
-    }
+// What follows the bottom of the stack: no protocol field names it.
+Inner mpls_payload(ByteReader& reader) noexcept {
     const Bytes payload = reader.rest();
     if (payload.empty()) {
         return Inner{.kind = InnerKind::truncated};
@@ -60,11 +38,50 @@ Inner decode_mpls(Bytes labels) noexcept {
     }
 }
 
+}  // namespace
+
+std::uint16_t ppp_protocol_ethertype(std::uint16_t protocol) noexcept {
+    switch (protocol) {
+    case k_ppp_ipv4: return ethertype::ipv4;
+    case k_ppp_ipv6: return ethertype::ipv6;
+    case k_ppp_mpls_unicast: return ethertype::mpls_unicast;
+    case k_ppp_mpls_multicast: return ethertype::mpls_multicast;
+    default: return 0;  // LCP, IPCP, CHAP, ...: control traffic, no packet inside
+    }
+}
+
+Inner decode_mpls(Bytes labels) noexcept {
+    ByteReader reader{labels};
+    // Every entry consumes four bytes, so the walk ends with the frame at the latest.
+    std::uint32_t bottom_label = 0;
+    while (true) {
+        const Bytes entry = reader.bytes(k_label_entry);
+        if (reader.failed()) {
+            return Inner{.kind = InnerKind::truncated};
+        }
+        bottom_label = (std::to_integer<std::uint32_t>(entry[0]) << 12U) |
+                       (std::to_integer<std::uint32_t>(entry[1]) << 4U) |
+                       (std::to_integer<std::uint32_t>(entry[2]) >> 4U);
+        if ((std::to_integer<unsigned>(entry[2]) & k_bottom_of_stack) != 0) {
+            break;
+        }
+    }
+    Inner inner = mpls_payload(reader);
+    if (inner.kind != InnerKind::truncated) {
+        // The bottom label names the service (the VPN or pseudowire); the labels above it change
+        // hop by hop.
+        inner.tunnel = TunnelKind::mpls;
+        inner.has_id = true;
+        inner.id = bottom_label;
+    }
+    return inner;
+}
+
 Inner decode_pppoe_session(Bytes session) noexcept {
     ByteReader reader{session};
     const std::uint8_t version_type = reader.u8();
     const std::uint8_t code = reader.u8();
-    reader.skip(2);  // session id
+    const std::uint16_t session_id = reader.be16();
     const std::uint16_t length = reader.be16();
     const std::uint16_t protocol = reader.be16();
     if (reader.failed()) {
@@ -83,7 +100,12 @@ Inner decode_pppoe_session(Bytes session) noexcept {
     if (payload.size() > claimed) {
         payload = payload.first(claimed);
     }
-    return Inner{.kind = InnerKind::ethertype, .ethertype = type, .payload = payload};
+    return Inner{.kind = InnerKind::ethertype,
+                 .ethertype = type,
+                 .payload = payload,
+                 .tunnel = TunnelKind::pppoe,
+                 .has_id = true,
+                 .id = session_id};
 }
 
 }  // namespace tcpvet::decode

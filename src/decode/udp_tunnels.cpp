@@ -42,6 +42,13 @@ UdpTunnel by_port(std::uint16_t port) noexcept {
     }
 }
 
+// The 24-bit VNI that VXLAN and Geneve both keep at bytes 4..6 of their header.
+std::uint32_t vni_at(Bytes header, std::size_t offset) noexcept {
+    return (std::to_integer<std::uint32_t>(header[offset]) << 16U) |
+           (std::to_integer<std::uint32_t>(header[offset + 1]) << 8U) |
+           std::to_integer<std::uint32_t>(header[offset + 2]);
+}
+
 bool ip_version_is(Bytes bytes, unsigned version) noexcept {
     return !bytes.empty() && (std::to_integer<unsigned>(bytes[0]) >> 4U) == version;
 }
@@ -63,7 +70,11 @@ Inner decode_vxlan(Bytes vxlan) noexcept {
     if ((flags & k_vxlan_flag_vni) == 0) {
         return malformed();  // RFC 7348: the I flag must be set
     }
-    return Inner{.kind = InnerKind::ethernet, .payload = reader.rest()};
+    return Inner{.kind = InnerKind::ethernet,
+                 .payload = reader.rest(),
+                 .tunnel = TunnelKind::vxlan,
+                 .has_id = true,
+                 .id = vni_at(vxlan, 4)};
 }
 
 Inner decode_geneve(Bytes geneve) noexcept {
@@ -82,10 +93,14 @@ Inner decode_geneve(Bytes geneve) noexcept {
     if (reader.failed()) {
         return truncated();
     }
+    Inner inner{.kind = InnerKind::ethertype, .ethertype = protocol, .payload = reader.rest()};
     if (protocol == ethertype::transparent_ethernet) {
-        return Inner{.kind = InnerKind::ethernet, .payload = reader.rest()};
+        inner.kind = InnerKind::ethernet;
     }
-    return Inner{.kind = InnerKind::ethertype, .ethertype = protocol, .payload = reader.rest()};
+    inner.tunnel = TunnelKind::geneve;
+    inner.has_id = true;
+    inner.id = vni_at(geneve, 4);
+    return inner;
 }
 
 Inner decode_gtp_u(Bytes gtp) noexcept {
@@ -93,7 +108,7 @@ Inner decode_gtp_u(Bytes gtp) noexcept {
     const std::uint8_t flags = reader.u8();
     const std::uint8_t message_type = reader.u8();
     const std::uint16_t length = reader.be16();  // bytes after the 8-byte mandatory header
-    reader.skip(4);                              // TEID
+    const std::uint32_t teid = reader.be32();
     if (reader.failed()) {
         return truncated();
     }
@@ -131,7 +146,7 @@ Inner decode_gtp_u(Bytes gtp) noexcept {
     if (payload.size() > length - used) {
         payload = payload.first(length - used);
     }
-    return Inner{.kind = InnerKind::ip, .payload = payload};
+    return Inner{.kind = InnerKind::ip, .payload = payload, .tunnel = TunnelKind::gtp_u, .has_id = true, .id = teid};
 }
 
 Inner decode_teredo(Bytes teredo) noexcept {
@@ -182,14 +197,22 @@ Inner decode_ayiya(Bytes ayiya) noexcept {
     return Inner{.kind = InnerKind::other};
 }
 
+// Teredo and AYIYA carry no identifier; GRE in UDP is GRE's record under its own name.
+Inner named(Inner inner, TunnelKind kind) noexcept {
+    if (inner.tunnel == TunnelKind::none || inner.tunnel == TunnelKind::gre) {
+        inner.tunnel = kind;
+    }
+    return inner;
+}
+
 Inner decode_udp_tunnel(UdpTunnel tunnel, Bytes payload) noexcept {
     switch (tunnel) {
     case UdpTunnel::vxlan: return decode_vxlan(payload);
     case UdpTunnel::geneve: return decode_geneve(payload);
     case UdpTunnel::gtp_u: return decode_gtp_u(payload);
-    case UdpTunnel::gre_in_udp: return decode_gre(payload);
-    case UdpTunnel::teredo: return decode_teredo(payload);
-    case UdpTunnel::ayiya: return decode_ayiya(payload);
+    case UdpTunnel::gre_in_udp: return named(decode_gre(payload), TunnelKind::gre_in_udp);
+    case UdpTunnel::teredo: return named(decode_teredo(payload), TunnelKind::teredo);
+    case UdpTunnel::ayiya: return named(decode_ayiya(payload), TunnelKind::ayiya);
     case UdpTunnel::none: break;
     }
     return Inner{.kind = InnerKind::other};

@@ -52,7 +52,7 @@ std::uint64_t fold_product(std::uint64_t x, std::uint64_t y) noexcept {
 }  // namespace
 
 FlowKey make_flow_key(const IpAddress& src, std::uint16_t src_port, const IpAddress& dst, std::uint16_t dst_port,
-                      bool& src_is_a) noexcept {
+                      bool& src_is_a, std::uint32_t context) noexcept {
     FlowKey key;
     src_is_a = endpoint_less(src, src_port, dst, dst_port) || (src == dst && src_port == dst_port);
     const IpAddress& a = src_is_a ? src : dst;
@@ -62,7 +62,14 @@ FlowKey make_flow_key(const IpAddress& src, std::uint16_t src_port, const IpAddr
     key.port_a = src_is_a ? src_port : dst_port;
     key.port_b = src_is_a ? dst_port : src_port;
     key.family = src.family;
+    key.context_high = static_cast<std::uint8_t>(context >> 16U);
+    key.context_low = static_cast<std::uint16_t>(context);
     return key;
+}
+
+FlowKey make_flow_key(const DecodedPacket& packet, bool& src_is_a) noexcept {
+    return make_flow_key(packet.src, packet.tcp.src_port, packet.dst, packet.tcp.dst_port, src_is_a,
+                         packet.flow_context);
 }
 
 // Each address's two words under their own constants, multiplied into 128 bits and folded (the
@@ -72,7 +79,8 @@ std::uint64_t hash_flow_key(const FlowKey& key) noexcept {
     const std::uint64_t a = fold_product(key.addr_a[0] ^ 0xa0761d6478bd642fULL, key.addr_a[1] ^ 0xe7037ed1a0b428dbULL);
     const std::uint64_t b = fold_product(key.addr_b[0] ^ 0x8ebc6af09c88c6e3ULL, key.addr_b[1] ^ 0x589965cc75374cc3ULL);
     const std::uint64_t ports = (std::uint64_t{key.port_a} << 32) | (std::uint64_t{key.port_b} << 8) | key.family;
-    return mix64(a ^ b ^ ports);
+    // A context of 0 leaves the hash (and so every table's order) what it was without tunnels.
+    return mix64(a ^ b ^ ports ^ (std::uint64_t{key.context()} << 40U));
 }
 
 Endpoint endpoint_a(const FlowKey& key) noexcept { return {unpack_address(key.addr_a, key.family), key.port_a}; }

@@ -11,10 +11,12 @@ namespace {
 
 constexpr std::uint8_t k_ipv4 = 4;
 
-// An IPv4 key fits in 12 bytes when its address words hold nothing beyond the 4 address bytes.
-bool fits_narrow(const FlowKey& key) noexcept {
+// An IPv4 key fits in 12 bytes when its address words hold nothing beyond the 4 address bytes
+// (and no tunnel context or encapsulation needs keeping).
+bool fits_narrow(const HalfOpen& attempt) noexcept {
     constexpr std::uint64_t k_beyond_four_bytes = ~std::uint64_t{0xFFFFFFFFU};
-    if (key.family != k_ipv4) return false;
+    const FlowKey& key = attempt.key;
+    if (key.family != k_ipv4 || key.context() != 0 || attempt.encapsulation != nullptr) return false;
     std::uint64_t beyond = key.addr_a[1] | key.addr_b[1];
     if constexpr (std::endian::native == std::endian::little) {
         beyond |= (key.addr_a[0] | key.addr_b[0]) & k_beyond_four_bytes;
@@ -54,7 +56,7 @@ HalfOpenStore::Index HalfOpenStore::add(const HalfOpen& attempt) {
         m_cores[index] = Core{};
     }
     Core& core = m_cores[index];
-    if (fits_narrow(attempt.key)) {
+    if (fits_narrow(attempt)) {
         core.addr_a = first_four_bytes(attempt.key.addr_a[0]);
         core.addr_b = first_four_bytes(attempt.key.addr_b[0]);
     } else {
@@ -66,7 +68,7 @@ HalfOpenStore::Index HalfOpenStore::add(const HalfOpen& attempt) {
             wide = m_free_wide_keys.back();
             m_free_wide_keys.pop_back();
         }
-        m_wide_keys[wide] = attempt.key;
+        m_wide_keys[wide] = WideKey{attempt.key, attempt.encapsulation};
         core.addr_a = wide;
         core.bits |= k_wide_key;
     }
@@ -118,6 +120,7 @@ HalfOpen HalfOpenStore::load(Index index) const noexcept {
     const Core& core = m_cores[index];
     HalfOpen attempt;
     attempt.key = key(index);
+    if ((core.bits & k_wide_key) != 0) attempt.encapsulation = m_wide_keys[core.addr_a].encapsulation;
     attempt.stream = core.stream;
     attempt.client_isn = core.client_isn;
     attempt.reused_from_stream = core.reused_from_stream;
@@ -157,15 +160,15 @@ void HalfOpenStore::remove(Index index) {
 
 bool HalfOpenStore::key_equals(Index index, const FlowKey& key) const noexcept {
     const Core& core = m_cores[index];
-    if ((core.bits & k_wide_key) != 0) return m_wide_keys[core.addr_a] == key;
-    return core.port_a == key.port_a && core.port_b == key.port_b && core.family == key.family &&
+    if ((core.bits & k_wide_key) != 0) return m_wide_keys[core.addr_a].key == key;
+    return key.context() == 0 && core.port_a == key.port_a && core.port_b == key.port_b && core.family == key.family &&
            key.addr_a[0] == word_of(core.addr_a) && key.addr_b[0] == word_of(core.addr_b) && key.addr_a[1] == 0 &&
            key.addr_b[1] == 0;
 }
 
 FlowKey HalfOpenStore::key(Index index) const noexcept {
     const Core& core = m_cores[index];
-    if ((core.bits & k_wide_key) != 0) return m_wide_keys[core.addr_a];
+    if ((core.bits & k_wide_key) != 0) return m_wide_keys[core.addr_a].key;
     FlowKey key;
     key.addr_a[0] = word_of(core.addr_a);
     key.addr_b[0] = word_of(core.addr_b);

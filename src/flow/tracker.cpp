@@ -125,7 +125,7 @@ Tracker::~Tracker() = default;
 
 Tracker::Lookup Tracker::find(const DecodedPacket& packet) noexcept {
     Lookup where;
-    where.key = make_flow_key(packet.src, packet.tcp.src_port, packet.dst, packet.tcp.dst_port, where.src_is_a);
+    where.key = make_flow_key(packet, where.src_is_a);
     where.hash = hash_flow_key(where.key);
     return where;
 }
@@ -234,6 +234,7 @@ void Tracker::start_half_open(const DecodedPacket& packet, const Lookup& where, 
     attempt.client_options = pack_options(packet.tcp.options);
     attempt.originator_is_a = where.src_is_a;
     attempt.reused_from_stream = reused_from;
+    attempt.encapsulation = packet.encapsulation;
     const RecordHandle index = m_half_open.add(attempt);
     if (in_place_of == k_no_record) {
         m_table.insert(where.hash, index | k_half_open_bit);
@@ -387,6 +388,7 @@ RecordHandle Tracker::start_conversation(const DecodedPacket& packet, const Look
     conversation.first_frame = packet.frame;
     conversation.last_frame = packet.frame;
     conversation.reused_from_stream = reused_from;
+    conversation.encapsulation = packet.encapsulation;
 
     // Originator: the SYN's sender; the receiver of a SYN-ACK seen first (Zeek's flip); else the
     // sender of the first packet (midstream).
@@ -465,6 +467,8 @@ void Tracker::rebuild_from_half_open(const HalfOpen& attempt, Conversation& conv
     syn.tcp.options = unpack_options(attempt.client_options);
     syn.frame = attempt.first_frame;
     syn.ts_ns = attempt.first_ts_ns;
+    syn.encapsulation = attempt.encapsulation;
+    syn.flow_context = attempt.key.context();
 
     Lookup where;
     where.key = attempt.key;
@@ -477,6 +481,7 @@ void Tracker::rebuild_from_half_open(const HalfOpen& attempt, Conversation& conv
     conversation.first_frame = attempt.first_frame;
     conversation.originator_is_a = attempt.originator_is_a;
     conversation.reused_from_stream = attempt.reused_from_stream;
+    conversation.encapsulation = attempt.encapsulation;
     conversation.side[0].endpoint = client;
     conversation.side[1].endpoint = server;
     set_initial_state(conversation.side[0], TcpState::closed, attempt.first_ts_ns);

@@ -66,8 +66,7 @@ private:
 // Both directions of a conversation hash alike: the key is canonical (lower endpoint first).
 std::size_t shard_of(const DecodedPacket& packet, std::size_t shards) {
     bool src_is_a = false;
-    const flow::FlowKey key =
-        flow::make_flow_key(packet.src, packet.tcp.src_port, packet.dst, packet.tcp.dst_port, src_is_a);
+    const flow::FlowKey key = flow::make_flow_key(packet, src_is_a);
     // The high half: the flow tables index by the low bits of the same hash.
     return static_cast<std::size_t>((flow::hash_flow_key(key) >> 32U) % shards);
 }

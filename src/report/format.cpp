@@ -8,6 +8,7 @@
 #include <cstring>
 #include <string_view>
 
+#include "tcpvet/decode/encapsulation.hpp"
 #include "tcpvet/report/seconds_text.hpp"
 
 namespace tcpvet::report {
@@ -50,6 +51,27 @@ char* write_endpoint(char* out, const flow::Endpoint& endpoint) noexcept {
 std::string format_endpoint(const flow::Endpoint& endpoint) {
     char text[k_endpoint_text_max];
     return std::string(text, write_endpoint(text, endpoint));
+}
+
+std::string format_encapsulation(const decode::Encapsulation* layers) {
+    std::string text;
+    const std::size_t depth = layers == nullptr ? 0 : layers->depth;
+    for (std::size_t i = 0; i < depth; ++i) {
+        const decode::TunnelLayer& layer = layers->layers[i];
+        if (i != 0) text += " / ";
+        text += decode::tunnel_kind_name(layer.kind);
+        const std::string_view id_name = decode::tunnel_id_name(layer.kind);
+        if (layer.has_id && !id_name.empty()) {
+            text += ' ';
+            text += id_name;
+            text += '=';
+            text += std::to_string(layer.id);
+        }
+        if (layer.outer_src.family != 0) {
+            text += ' ' + format_address(layer.outer_src) + "<->" + format_address(layer.outer_dst);
+        }
+    }
+    return text;
 }
 
 namespace {

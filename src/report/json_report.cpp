@@ -2,6 +2,7 @@
 #include "tcpvet/report/json_report.hpp"
 
 #include "tcpvet/capture/packet_source.hpp"
+#include "tcpvet/decode/encapsulation.hpp"
 #include "tcpvet/report/format.hpp"
 #include "tcpvet/report/json_writer.hpp"
 #include "tcpvet/report/seconds_text.hpp"
@@ -304,6 +305,31 @@ std::string finding_text(const flow::Conversation& conversation, const flow::Fin
     return text;
 }
 
+// The tunnels the conversation came through, outermost first (Zeek's tunnel_parents, with the
+// identifiers): an empty array when it was not tunnelled.
+void write_encapsulation(JsonWriter& w, const decode::Encapsulation* layers) {
+    w.key("encapsulation");
+    w.begin_array();
+    const std::size_t depth = layers == nullptr ? 0 : layers->depth;
+    for (std::size_t i = 0; i < depth; ++i) {
+        const decode::TunnelLayer& layer = layers->layers[i];
+        w.begin_object();
+        w.member("kind", decode::tunnel_kind_name(layer.kind));
+        if (layer.has_id && !decode::tunnel_id_name(layer.kind).empty()) {
+            w.member(decode::tunnel_id_name(layer.kind), layer.id);
+        }
+        if (layer.outer_src.family != 0) {
+            w.key("outer");
+            w.begin_array();
+            w.value(format_address(layer.outer_src));
+            w.value(format_address(layer.outer_dst));
+            w.end_array();
+        }
+        w.end_object();
+    }
+    w.end_array();
+}
+
 void write_conversation(JsonWriter& w, const flow::Conversation& c, std::string_view record_type) {
     w.begin_object();
     if (!record_type.empty()) w.member("type", record_type);
@@ -324,6 +350,7 @@ void write_conversation(JsonWriter& w, const flow::Conversation& c, std::string_
     } else {
         w.member("reused_from_stream", c.reused_from_stream);
     }
+    write_encapsulation(w, c.encapsulation);
     write_negotiated(w, c);
 
     w.key("handshake");
@@ -429,6 +456,8 @@ json capture_json(const capture::CaptureStats& stats) {
                 {"unverified_tcp_checksums", stats.unverified_tcp_checksum},
                 {"malformed_tcp_options", stats.malformed_tcp_options},
                 {"tunnelled", stats.tunnelled},
+                {"encapsulations", stats.encapsulations},
+                {"encapsulations_unrecorded", stats.encapsulations_unrecorded},
                 {"undecoded", undecoded}};
     if (!stats.empty()) {
         result["first"] = time_json(stats.first_ts_ns);

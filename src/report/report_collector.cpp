@@ -20,6 +20,7 @@ ConversationRow make_row(const flow::Conversation& conversation) {
     row.handshake = std::string(analysis::name(conversation.handshake));
     row.teardown = std::string(analysis::name(conversation.teardown));
     row.conn_state = std::string(conversation.zeek.conn_state());
+    row.encapsulation = format_encapsulation(conversation.encapsulation);
     row.nonconformant = analysis::is_nonconformant(conversation.handshake) || !conversation.findings.empty();
     return row;
 }

@@ -170,6 +170,10 @@ std::string render_capture_summary(const std::vector<std::string>& inputs, const
         }
     }
     if (stats.tunnelled != 0) out += count_line("tunnelled", stats.tunnelled);
+    if (stats.encapsulations != 0) out += count_line("encapsulations", stats.encapsulations);
+    if (stats.encapsulations_unrecorded != 0) {
+        out += count_line("  not named (table full)", stats.encapsulations_unrecorded);
+    }
     if (stats.undecoded_total() != 0) {
         out += count_line("not opened", stats.undecoded_total());
         for (std::size_t i = 1; i < stats.undecoded.size(); ++i) {
@@ -252,6 +256,7 @@ std::string render_conversation_table(const std::vector<ConversationRow>& rows, 
         out += one_line ? std::string(" ") : "\n      " + std::string(start) + "  ";
         out += paint(row.handshake, verdict_color(row.handshake), style) + " / " +
                paint(row.teardown, verdict_color(row.teardown), style) + "\n";
+        if (!row.encapsulation.empty()) out += "      via " + row.encapsulation + "\n";
     }
     return out;
 }

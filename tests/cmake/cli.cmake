@@ -17,3 +17,9 @@ set_tests_properties(cli_unsupported_link PROPERTIES TIMEOUT 60 LABELS "quick")
 add_test(NAME cli_outer_filter
          COMMAND bash ${PROJECT_SOURCE_DIR}/tests/cli/outer_filter_test.sh $<TARGET_FILE:tcpvet> ${PROJECT_SOURCE_DIR}/testdata)
 set_tests_properties(cli_outer_filter PROPERTIES TIMEOUT 60 LABELS "quick")
+
+# Conversations in tunnels name their encapsulation; --tunnel-key splits equal 5-tuples by VNI.
+add_test(NAME cli_tunnel_key
+         COMMAND bash ${PROJECT_SOURCE_DIR}/tests/cli/tunnel_key_test.sh $<TARGET_FILE:tcpvet>
+                 ${PROJECT_SOURCE_DIR}/../shared/corpus/tcp)
+set_tests_properties(cli_tunnel_key PROPERTIES TIMEOUT 120 LABELS "quick" SKIP_RETURN_CODE 77)

@@ -187,3 +187,74 @@ TEST_CASE("UDP tunnel ports: the destination port decides first") {
     CHECK(decode::udp_tunnel_for(3544, 40000) == decode::UdpTunnel::teredo);
     CHECK(decode::udp_tunnel_for(53, 40000) == decode::UdpTunnel::none);
 }
+
+namespace {
+
+struct RecordedLayer {
+    decode::TunnelKind kind;
+    bool has_id;
+    std::uint32_t id;
+    bool has_outer;
+};
+
+struct RecordCase {
+    const char* name;
+    std::span<const std::uint8_t> frame;
+    std::vector<RecordedLayer> layers;  // outermost first
+};
+
+}  // namespace
+
+// The identifiers are tshark's: gre.key, erspan.spanid, vxlan.vni, geneve.vni, gtp.teid, the last
+// mpls.label, pppoe.session_id of each frame.
+TEST_CASE("each opened encapsulation is recorded with its identifier and outer addresses") {
+    using decode::TunnelKind;
+    const std::vector<RecordCase> all{
+        {"gre_ipv4", frames::tunnel_gre_ipv4, {{TunnelKind::gre, true, 7, true}}},
+        {"gre_teb", frames::tunnel_gre_teb, {{TunnelKind::gre, true, 42, true}}},
+        {"erspan_2", frames::tunnel_erspan_2, {{TunnelKind::erspan, true, 1, true}}},
+        {"erspan_3", frames::tunnel_erspan_3, {{TunnelKind::erspan, true, 1, true}}},
+        {"vxlan", frames::tunnel_vxlan, {{TunnelKind::vxlan, true, 42, true}}},
+        {"geneve", frames::tunnel_geneve, {{TunnelKind::geneve, true, 42, true}}},
+        {"gtp_u", frames::tunnel_gtp_u, {{TunnelKind::gtp_u, true, 0x1234, true}}},
+        {"mpls", frames::tunnel_mpls, {{TunnelKind::mpls, true, 200, false}}},
+        {"mpls_pw", frames::tunnel_mpls_pw, {{TunnelKind::mpls, true, 300, false}}},
+        {"pppoe", frames::tunnel_pppoe, {{TunnelKind::pppoe, true, 1, false}}},
+        {"ipip", frames::tunnel_ipip, {{TunnelKind::ip_in_ip, false, 0, true}}},
+        {"ip6in6", frames::tunnel_ip6in6, {{TunnelKind::ip_in_ip, false, 0, true}}},
+        {"teredo", frames::tunnel_teredo, {{TunnelKind::teredo, false, 0, true}}},
+        {"nested",
+         frames::tunnel_nested,
+         {{TunnelKind::mpls, true, 16, false}, {TunnelKind::gre, false, 0, true}, {TunnelKind::vxlan, true, 7, true}}},
+    };
+    for (const RecordCase& c : all) {
+        CAPTURE(std::string{c.name});
+        DecodedPacket p;
+        decode::Encapsulation layers;
+        decode::decode_frame(DLT_EN10MB, std::as_bytes(c.frame), static_cast<std::uint32_t>(c.frame.size()), p,
+                             &layers);
+        REQUIRE(p.cls == PacketClass::tcp);
+        REQUIRE(layers.depth == c.layers.size());
+        for (std::size_t i = 0; i < c.layers.size(); ++i) {
+            CAPTURE(i);
+            CHECK(layers.layers[i].kind == c.layers[i].kind);
+            CHECK(layers.layers[i].has_id == c.layers[i].has_id);
+            CHECK(layers.layers[i].id == c.layers[i].id);
+            CHECK((layers.layers[i].outer_src.family != 0) == c.layers[i].has_outer);
+        }
+    }
+}
+
+TEST_CASE("the outer addresses are the carrying IP header's, and canonical() orders them") {
+    DecodedPacket p;
+    decode::Encapsulation layers;
+    decode::decode_frame(DLT_EN10MB, std::as_bytes(std::span{frames::tunnel_vxlan}),
+                         static_cast<std::uint32_t>(frames::tunnel_vxlan.size()), p, &layers);
+    REQUIRE(layers.depth == 1);
+    CHECK(layers.layers[0].outer_src == ipv4(10, 0, 0, 1));  // tshark: ip.src 10.0.0.1 -> 10.0.0.2
+    CHECK(layers.layers[0].outer_dst == ipv4(10, 0, 0, 2));
+    decode::Encapsulation reversed = layers;
+    std::swap(reversed.layers[0].outer_src, reversed.layers[0].outer_dst);
+    CHECK_FALSE(reversed == layers);
+    CHECK(decode::canonical(reversed) == decode::canonical(layers));
+}

@@ -36,6 +36,8 @@ struct CaptureStats {
     std::uint64_t malformed_tcp_options = 0;
     std::uint64_t tunnelled = 0;  // frames whose innermost layer sat inside at least one encapsulation
     std::array<std::uint64_t, k_undecoded_reasons> undecoded{};  // indexed by Undecoded
+    std::uint64_t encapsulations = 0;                            // distinct encapsulations TCP was found in
+    std::uint64_t encapsulations_unrecorded = 0;                 // seen after the table was full: not named
     std::int64_t first_ts_ns = std::numeric_limits<std::int64_t>::max();
     std::int64_t last_ts_ns = std::numeric_limits<std::int64_t>::min();
     std::array<LinkTypeCount, k_max_link_types> link_types{};  // first k_max_link_types distinct types

@@ -17,6 +17,7 @@ struct Options {
     std::string command = "analyze";
     std::vector<std::string> inputs;  // positionals and -r, in order
     std::string filter;               // BPF
+    bool tunnel_key = false;          // --tunnel-key
     OutputFormat format = OutputFormat::text;
     std::string output;  // empty: stdout
     ColorMode color = ColorMode::automatic;

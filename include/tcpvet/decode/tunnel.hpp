@@ -3,6 +3,7 @@
 
 #include <cstdint>
 
+#include "tcpvet/decode/encapsulation.hpp"
 #include "tcpvet/packet.hpp"
 
 namespace tcpvet::decode {
@@ -22,6 +23,10 @@ struct Inner {
     InnerKind kind = InnerKind::malformed;
     std::uint16_t ethertype = 0;  // for InnerKind::ethertype
     Bytes payload{};
+    // What was opened, for the conversation's encapsulation record (none: the caller names it).
+    TunnelKind tunnel = TunnelKind::none;
+    bool has_id = false;
+    std::uint32_t id = 0;
 };
 
 // The Ethernet ethertypes that name tunnels and label stacks.

@@ -112,6 +112,9 @@ struct Conversation {
     bool resumed = false;                            // continued after an idle timeout split it
     bool timed_out = false;                          // this record ended by the idle timeout
     std::uint32_t reused_from_stream = k_no_stream;  // port reuse: the stream this 5-tuple held before
+    // The tunnels its first packet came through (outermost first; null: not tunnelled or not
+    // recorded). Points into the run's EncapsulationTable.
+    const decode::Encapsulation* encapsulation = nullptr;
 
     // Handshake.
     analysis::HandshakeVerdict handshake = analysis::HandshakeVerdict::midstream;

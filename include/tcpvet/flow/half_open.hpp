@@ -52,7 +52,8 @@ struct HalfOpen {
     bool synack_seen = false;
     analysis::EndReason end_reason = analysis::EndReason::end_of_capture;  // set when it ends
     std::uint32_t reused_from_stream = 0xFFFFFFFFU;
+    const decode::Encapsulation* encapsulation = nullptr;  // the SYN's tunnel, if any
 };
-static_assert(sizeof(HalfOpen) <= 152, "copied by value on every compact packet and at every end");
+static_assert(sizeof(HalfOpen) <= 160, "copied by value on every compact packet and at every end");
 
 }  // namespace tcpvet::flow

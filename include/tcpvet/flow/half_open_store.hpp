@@ -100,7 +100,12 @@ private:
     std::vector<Index> m_free_cores;
     ChunkedSlab<Extension, k_extensions_per_chunk> m_extensions;
     std::vector<std::uint32_t> m_free_extensions;
-    ChunkedSlab<FlowKey, records_per_huge_pages<FlowKey>(1)> m_wide_keys;
+    // A key that does not fit the core, and the attempt's encapsulation (only such keys have one).
+    struct WideKey {
+        FlowKey key{};
+        const decode::Encapsulation* encapsulation = nullptr;
+    };
+    ChunkedSlab<WideKey, records_per_huge_pages<WideKey>(1)> m_wide_keys;
     std::vector<std::uint32_t> m_free_wide_keys;
 };
 

@@ -30,6 +30,9 @@ char* write_address(char* out, const IpAddress& address) noexcept;
 // The same text written at `out`, which has k_endpoint_text_max bytes; returns the end.
 inline constexpr std::size_t k_endpoint_text_max = k_address_text_max + 8;  // "[", "]:" and 5 digits
 char* write_endpoint(char* out, const flow::Endpoint& endpoint) noexcept;
+// "vxlan vni=5001 10.0.0.1<->10.0.0.2 / mpls label=16": the tunnels a conversation came through,
+// outermost first; empty when it came through none.
+[[nodiscard]] std::string format_encapsulation(const decode::Encapsulation* layers);
 // RFC 3339 UTC with nanoseconds: "2026-01-01T00:00:00.123456789Z".
 [[nodiscard]] std::string format_rfc3339(std::int64_t ts_ns);
 // The same text written at `out`, which has k_rfc3339_text_max bytes; returns the end. Integer

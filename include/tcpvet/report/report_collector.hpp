@@ -25,6 +25,7 @@ struct ConversationRow {
     std::string handshake;
     std::string teardown;
     std::string conn_state;
+    std::string encapsulation;  // format_encapsulation's text; empty when not tunnelled
     bool nonconformant = false;
 };
 
