@@ -19,7 +19,7 @@ public:
     static constexpr std::size_t k_chunk = 1024;
     static constexpr std::size_t k_chunks = 64;
     static constexpr std::size_t k_capacity = k_chunk * k_chunks;  // then new ones are counted only
-    static constexpr std::uint32_t k_unrecorded = 0xFFFFFFU;     // the number of all of those
+    static constexpr std::uint32_t k_unrecorded = 0xFFFFFFU;       // the number of all of those
 
     // The number of the canonical form of `layers` (depth > 0), stored on first sight.
     std::uint32_t intern(const decode::Encapsulation& layers);
