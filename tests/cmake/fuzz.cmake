@@ -7,7 +7,7 @@
 # ctest replays its seed corpus (tests/fuzz/corpus/<target>/, crash regressions included) once, so
 # the ordinary and sanitizer builds check every input the fuzzers ever kept.
 set(TCPVET_FUZZ_DIR ${PROJECT_SOURCE_DIR}/tests/fuzz)
-set(TCPVET_FUZZ_TARGETS fuzz_decode fuzz_tcp_options fuzz_pipeline)
+set(TCPVET_FUZZ_TARGETS fuzz_decode fuzz_tcp_options fuzz_pipeline fuzz_pcapng fuzz_reassembler)
 
 if(TCPVET_FUZZ)
   add_custom_target(tcpvet_fuzzers)
