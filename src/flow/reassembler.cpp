@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 
 #include "tcpvet/seq.hpp"
 
@@ -155,6 +156,17 @@ void StreamReassembler::deliver_in_order(Piece& piece, Tally& tally, ReassemblyB
     drain(budget, sink);
 }
 
+// Can `length` bytes at `offset` be appended to `run`? Only when they continue it and the run holds
+// all its bytes (a run's bytes are its captured prefix: after a snaplen-cut tail, appended bytes
+// would land at the wrong offsets). Appending keeps the pending count a count of holes, not of
+// segments: a lost segment followed by a window of 1,500 in-order segments is one pending run, not
+// 1,500, so max_pending_segments limits fragmentation and cannot skip a hole that would have filled.
+bool StreamReassembler::extends(const Pending& run, std::uint64_t offset, std::uint64_t length,
+                                bool byte_mode) noexcept {
+    return run.offset + run.length == offset && (!byte_mode || run.bytes.size() == run.length) &&
+           std::uint64_t{run.length} + length <= std::numeric_limits<std::uint32_t>::max();
+}
+
 // Holds the parts of an out-of-order piece that no pending run covers yet. Returns false, holding
 // nothing, when that would exceed a cap.
 bool StreamReassembler::buffer(const Piece& piece, Tally& tally, const ReassemblyLimits& limits,
@@ -164,7 +176,8 @@ bool StreamReassembler::buffer(const Piece& piece, Tally& tally, const Reassembl
                          [](const Pending& held, std::uint64_t offset) { return held.offset + held.length <= offset; });
     const auto start_index = static_cast<std::size_t>(first_after - m_pending.begin());
 
-    // Pass 1: what would be new.
+    // Pass 1: what would be new, and how many runs that adds (a part that continues the run before
+    // it extends that run instead).
     std::uint64_t needed = 0;
     std::size_t runs = 0;
     for (std::uint64_t at = piece.begin, i = start_index; at < piece.end;) {
@@ -174,7 +187,7 @@ bool StreamReassembler::buffer(const Piece& piece, Tally& tally, const Reassembl
         } else {
             const std::uint64_t stop = i < m_pending.size() ? std::min(piece.end, m_pending[i].offset) : piece.end;
             needed += stop - at;
-            ++runs;
+            if (i == 0 || !extends(m_pending[i - 1], at, stop - at, byte_mode)) ++runs;
             at = stop;
         }
     }
@@ -195,19 +208,24 @@ bool StreamReassembler::buffer(const Piece& piece, Tally& tally, const Reassembl
             ++i;
         } else {
             const std::uint64_t stop = i < m_pending.size() ? std::min(piece.end, m_pending[i].offset) : piece.end;
-            Pending run;
-            run.offset = at;
-            run.length = static_cast<std::uint32_t>(stop - at);
-            if (byte_mode) {
-                const std::uint64_t present_end = piece.begin + piece.present.size();
-                if (present_end > at) {
-                    const std::uint64_t copy_end = std::min(stop, present_end);
-                    const auto from = piece.present.begin() + static_cast<std::ptrdiff_t>(at - piece.begin);
-                    run.bytes.assign(from, from + static_cast<std::ptrdiff_t>(copy_end - at));
-                }
+            Bytes present;
+            const std::uint64_t present_end = piece.begin + piece.present.size();
+            if (byte_mode && present_end > at) {
+                present = piece.present.subspan(static_cast<std::size_t>(at - piece.begin),
+                                                static_cast<std::size_t>(std::min(stop, present_end) - at));
             }
-            m_pending.insert(m_pending.begin() + static_cast<std::ptrdiff_t>(i), std::move(run));
-            ++i;
+            if (i > 0 && extends(m_pending[i - 1], at, stop - at, byte_mode)) {
+                Pending& before = m_pending[i - 1];
+                before.length += static_cast<std::uint32_t>(stop - at);
+                before.bytes.insert(before.bytes.end(), present.begin(), present.end());
+            } else {
+                Pending run;
+                run.offset = at;
+                run.length = static_cast<std::uint32_t>(stop - at);
+                run.bytes.assign(present.begin(), present.end());
+                m_pending.insert(m_pending.begin() + static_cast<std::ptrdiff_t>(i), std::move(run));
+                ++i;
+            }
             at = stop;
         }
     }

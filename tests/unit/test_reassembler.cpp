@@ -344,6 +344,33 @@ TEST_SUITE("reassembler") {
                 CHECK(h.figures().gaps == 1);
                 CHECK(h.sink.text == text.substr(0, 10) + std::string(10, '~') + text.substr(20, 10));
             }
+            SUBCASE("segments that continue each other are one pending run") {
+                // A lost segment, then more in-order segments than the cap (a large window under
+                // loss, as reassembly_transfer_netem saw): the hole must wait for its retransmission.
+                for (const bool byte_mode : {true, false}) {
+                    CAPTURE(byte_mode);
+                    Harness h(isn, byte_mode);
+                    h.limits.max_pending_segments = 2;
+                    feed(h, text, {0, 2, 3, 4, 5, 6, 7, 8, 9});
+                    CHECK(h.stream.buffered() == 80);
+                    CHECK(h.figures().gaps == 0);
+                    feed(h, text, {1});
+                    CHECK(h.figures().gaps == 0);
+                    CHECK(h.figures().delivered_bytes == 100);
+                    CHECK(h.stream.buffered() == 0);
+                    if (byte_mode) CHECK(h.sink.text == text);
+                }
+            }
+            SUBCASE("a run cut by snaplen is not extended") {
+                Harness h(isn);
+                h.limits.max_pending_segments = 2;
+                feed(h, text, {0});
+                h.add_cut(20, text.substr(20, 10), 5);  // [25,30) not captured
+                feed(h, text, {3});                     // held as a run of its own
+                feed(h, text, {1});
+                CHECK(h.sink.text == text.substr(0, 25) + std::string(5, '~') + text.substr(30, 10));
+                CHECK(h.figures().gaps == 1);
+            }
             SUBCASE("a segment larger than the cap is dropped and counted") {
                 Harness h(isn);
                 h.limits.per_direction_bytes = 15;

@@ -33,8 +33,9 @@ struct ReassemblyBudget {
 
 struct ReassemblyLimits {
     std::uint64_t per_direction_bytes = 4ULL << 20;  // out-of-order bytes one direction may hold
-    std::uint32_t max_pending_segments = 1024;       // out-of-order segments one direction may hold
-    std::uint64_t max_gap_bytes = 64ULL << 20;       // a segment further than this past the in-order point is dropped
+    std::uint32_t max_pending_segments =
+        1024;  // out-of-order runs (contiguous bytes: holes between them) one direction may hold
+    std::uint64_t max_gap_bytes = 64ULL << 20;  // a segment further than this past the in-order point is dropped
 };
 
 // Receives a direction's stream. Offsets count from the first byte after the SYN (0-based).
@@ -70,7 +71,8 @@ public:
     [[nodiscard]] std::uint64_t buffered() const noexcept { return m_buffered; }
 
 private:
-    // A run of sequence space held out of order. Pending runs never overlap and all lie above
+    // A run of sequence space held out of order (one segment, or several that continue each other).
+    // Pending runs never overlap and all lie above
     // m_next_offset; `bytes` holds the captured prefix (shorter than `length` when snaplen cut the
     // segment; empty in accounting mode).
     struct Pending {
@@ -100,6 +102,8 @@ private:
     void declare_gap(std::uint64_t length, StreamSink* sink);
     void skip_to(std::uint64_t offset, ReassemblyBudget& budget, StreamSink* sink);
     void release(const Pending& pending, ReassemblyBudget& budget) noexcept;
+    [[nodiscard]] static bool extends(const Pending& run, std::uint64_t offset, std::uint64_t length,
+                                      bool byte_mode) noexcept;
     static void compare(const Piece& piece, const Pending& pending, std::uint64_t from, std::uint64_t to,
                         Tally& tally) noexcept;
 
