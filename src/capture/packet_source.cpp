@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <limits>
 #include <memory>
 #include <span>
 #include <utility>
@@ -348,13 +349,27 @@ bool PacketSource::Impl::open_live() {
     return true;
 }
 
+// A frame's time in ns since the epoch. The header is file data, hostile like the packet: a
+// pcapng timestamp far in the future overflows 64-bit nanoseconds, so the sum saturates instead.
+static std::int64_t timestamp_ns(const timeval& ts, bool nano) noexcept {
+    const auto sub = static_cast<std::int64_t>(ts.tv_usec);  // ns when `nano`
+    std::int64_t seconds_ns = 0;
+    std::int64_t sub_ns = 0;
+    std::int64_t total = 0;
+    if (__builtin_mul_overflow(static_cast<std::int64_t>(ts.tv_sec), k_ns_per_s, &seconds_ns) ||
+        __builtin_mul_overflow(sub, nano ? std::int64_t{1} : k_ns_per_us, &sub_ns) ||
+        __builtin_add_overflow(seconds_ns, sub_ns, &total)) {
+        return ts.tv_sec < 0 ? std::numeric_limits<std::int64_t>::min() : std::numeric_limits<std::int64_t>::max();
+    }
+    return total;
+}
+
 void PacketSource::Impl::fill(RawFrame& frame, const pcap_pkthdr& header, const u_char* data) noexcept {
     // Frames are numbered as libpcap delivers them. With a BPF filter, libpcap hands over only
     // matching frames, so the numbers are those of the filtered stream (unlike tshark -Y, which
     // keeps the file's numbering; tshark -f cannot filter a file at all).
     frame.frame = ++frames;
-    const auto sub = static_cast<std::int64_t>(header.ts.tv_usec);  // ns when `nano`
-    frame.ts_ns = static_cast<std::int64_t>(header.ts.tv_sec) * k_ns_per_s + (nano ? sub : sub * k_ns_per_us);
+    frame.ts_ns = timestamp_ns(header.ts, nano);
     frame.caplen = header.caplen;
     frame.wire_len = header.len;
     frame.link_type = link_type;
