@@ -66,7 +66,11 @@ struct PacketSource::Impl {
     pcap_t* handle = nullptr;
     std::atomic<pcap_t*> live_handle{nullptr};  // what interrupt() may break; null unless live
     pcap_dumper_t* dumper = nullptr;
-    FILE* file = nullptr;  // pcap_file(handle) for files
+    // -w: our own stdio buffer, flushed before a record would not fit, so the file on disk always
+    // ends on a record boundary: even a capture killed outright (a second Ctrl-C) reads cleanly.
+    std::unique_ptr<char[]> dump_buffer;
+    std::size_t dump_pending = 0;  // bytes in dump_buffer not yet written
+    FILE* file = nullptr;          // pcap_file(handle) for files
     // The stdio buffer of a regular file we opened. glibc ignores setvbuf's size when it is given
     // no buffer and allocates st_blksize (4 KiB): a read() per four packets of 1 KB.
     std::unique_ptr<char[]> file_buffer;
@@ -119,6 +123,9 @@ struct PacketSource::Impl {
     bool drop_to_user();
     bool next_file(RawFrame& frame);
     bool next_live(RawFrame& frame);
+    bool open_dump(const std::string& path);
+    void dump(const pcap_pkthdr& header, const u_char* data) noexcept;
+    void flush_dump() noexcept;
     void fill(RawFrame& frame, const pcap_pkthdr& header, const u_char* data) noexcept;
     void close_handle() noexcept;
     [[nodiscard]] LiveDropStats read_live_stats() const noexcept;
@@ -334,12 +341,8 @@ bool PacketSource::Impl::open_live() {
     if (!apply_filter(name)) {
         return false;
     }
-    if (!opts.write_path.empty()) {
-        // The dump file takes the handle's precision: with nanoseconds it is a pcap-ns file.
-        dumper = pcap_dump_open(p, opts.write_path.c_str());
-        if (dumper == nullptr) {
-            return fail(opts.write_path + ": " + pcap_geterr(p));
-        }
+    if (!opts.write_path.empty() && !open_dump(opts.write_path)) {
+        return false;
     }
     if (drop_privileges && !drop_to_user()) {
         return false;
@@ -441,16 +444,11 @@ bool PacketSource::Impl::next_live(RawFrame& frame) {
         const int status = pcap_next_ex(handle, &header, &data);
         if (status == 1) {
             fill(frame, *header, data);
-            if (dumper != nullptr) {
-                // pcap_dump's first parameter is the dumper passed as the pcap_handler user pointer.
-                pcap_dump(reinterpret_cast<u_char*>(dumper), header, data);
-            }
+            if (dumper != nullptr) dump(*header, data);
             return true;
         }
         if (status == 0) {  // read timeout: nothing arrived; a cheap moment to push the dump out
-            if (dumper != nullptr) {
-                (void)pcap_dump_flush(dumper);
-            }
+            flush_dump();
             continue;
         }
         if (status == PCAP_ERROR_BREAK) {  // pcap_breakloop() from interrupt()
@@ -459,6 +457,40 @@ bool PacketSource::Impl::next_live(RawFrame& frame) {
         }
         return fail(options.live.interface + ": " + pcap_geterr(handle));  // e.g. the device went away
     }
+}
+
+constexpr std::size_t k_dump_buffer_bytes = std::size_t{1} << 20;  // above any record (16 + snaplen <= 262160)
+constexpr std::size_t k_dump_record_header = 16;
+
+bool PacketSource::Impl::open_dump(const std::string& path) {
+    FILE* fp = std::fopen(path.c_str(), "wb");
+    if (fp == nullptr) {
+        return fail(path + ": cannot create: " + errno_text(errno));
+    }
+    dump_buffer = std::make_unique_for_overwrite<char[]>(k_dump_buffer_bytes);
+    std::setvbuf(fp, dump_buffer.get(), _IOFBF, k_dump_buffer_bytes);
+    // The dump file takes the handle's precision: with nanoseconds it is a pcap-ns file.
+    dumper = pcap_dump_fopen(handle, fp);
+    if (dumper == nullptr) {
+        std::fclose(fp);
+        return fail(path + ": " + pcap_geterr(handle));
+    }
+    (void)pcap_dump_flush(dumper);  // the file header: tshark can open the file from the start
+    return true;
+}
+
+void PacketSource::Impl::dump(const pcap_pkthdr& header, const u_char* data) noexcept {
+    const std::size_t record = k_dump_record_header + header.caplen;
+    if (dump_pending + record > k_dump_buffer_bytes) flush_dump();
+    // pcap_dump's first parameter is the dumper passed as the pcap_handler user pointer.
+    pcap_dump(reinterpret_cast<u_char*>(dumper), &header, data);
+    dump_pending += record;
+}
+
+void PacketSource::Impl::flush_dump() noexcept {
+    if (dumper == nullptr) return;
+    (void)pcap_dump_flush(dumper);
+    dump_pending = 0;
 }
 
 LiveDropStats PacketSource::Impl::read_live_stats() const noexcept {
@@ -477,7 +509,7 @@ LiveDropStats PacketSource::Impl::read_live_stats() const noexcept {
 
 void PacketSource::Impl::close_handle() noexcept {
     if (dumper != nullptr) {
-        (void)pcap_dump_flush(dumper);
+        flush_dump();
         pcap_dump_close(dumper);
         dumper = nullptr;
     }

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <thread>
 
@@ -18,26 +19,45 @@ namespace tcpvet::cli {
 
 void print_error(const std::string& line) { std::cerr << "tcpvet: " << line << '\n'; }
 
-bool Output::open(const Options& options) {
+bool Output::open(const Options& options, Placement placement) {
+    // Before anything is created or truncated: -o and -w must not be an input (or each other).
+    std::vector<std::string> inputs = options.inputs;
+    if (!options.threshold_config.empty()) inputs.push_back(options.threshold_config);
+    if (const std::string clash = find_output_clash(inputs, {options.output, options.live.write_path});
+        !clash.empty()) {
+        print_error(clash);
+        return false;
+    }
     if (options.output.empty() || options.output == "-") {
         m_stream = &std::cout;
         m_tty = isatty(STDOUT_FILENO) != 0;
         return true;
     }
-    m_file.rdbuf()->pubsetbuf(m_buffer.data(), static_cast<std::streamsize>(m_buffer.size()));
-    m_file.open(options.output, std::ios::out | std::ios::trunc | std::ios::binary);
-    if (!m_file) {
-        print_error(options.output + ": cannot open for writing");
+    if (!m_file.open(options.output, placement == Placement::write_in_place)) {
+        print_error(m_file.error());
         return false;
     }
-    m_stream = &m_file;
+    m_path = options.output;
+    m_buffer.attach(m_file.fd());
+    m_stream = &m_to_file;
     return true;
 }
 
 bool Output::finish() {
     m_stream->flush();
-    if (!*m_stream) {
-        print_error("error writing output");
+    if (m_stream == &std::cout) {
+        if (!*m_stream) {
+            print_error("standard output: write error");
+            return false;
+        }
+        return true;
+    }
+    if (m_buffer.error() != 0) {
+        print_error(m_path + ": cannot write: " + std::strerror(m_buffer.error()));
+        return false;  // the temporary file goes with m_file; a previous report stays
+    }
+    if (!m_file.commit()) {
+        print_error(m_file.error());
         return false;
     }
     return true;

@@ -239,7 +239,7 @@ int run_analyze(const Options& options) {
     PipelineOptions pipeline = pipeline_options(options);
     std::unique_ptr<report::StreamDumper> dumper;
     if (!options.dump_streams_dir.empty()) {
-        dumper = std::make_unique<report::StreamDumper>(options.dump_streams_dir);
+        dumper = std::make_unique<report::StreamDumper>(options.dump_streams_dir, 64, options.inputs);
         if (!dumper->prepare()) {
             print_error(dumper->error());
             return k_exit_error;
@@ -250,6 +250,7 @@ int run_analyze(const Options& options) {
     const PipelineResult result = run_pipeline(source, pipeline, observers);
     anomalies.finish();
     if (dumper != nullptr) {
+        dumper->finish();
         const report::StreamDumpStats& dumped = dumper->stats();
         if (dumped.errors != 0) {
             print_error("--dump-streams: " + std::to_string(dumped.errors) + " error(s), first: " + dumper->error());
@@ -338,8 +339,7 @@ int run_ladder(const Options& options) {
     if (!open_source(source)) return k_exit_error;
     report::LadderCollector collector(static_cast<std::uint32_t>(options.stream));
     const PipelineResult result = run_pipeline(source, pipeline_options(options), collector);
-    if (!collector.found()) {
-        output.finish();
+    if (!collector.found()) {  // no report: a previous -o FILE stays as it was
         if (result.failed) print_error(result.error);
         print_error("stream " + std::to_string(options.stream) + " not found: the input has " +
                     std::to_string(result.streams) + " TCP stream(s), numbered from 0");
@@ -400,8 +400,8 @@ int run_live(const Options& options) {
         print_error("live needs -i INTERFACE (see --list-interfaces)");
         return k_exit_error;
     }
-    Output output;
-    if (!output.open(options)) return k_exit_error;
+    Output output;  // written as records end, for a reader following the file
+    if (!output.open(options, Output::Placement::write_in_place)) return k_exit_error;
     Options live_options = options;
     live_options.inputs.clear();
     capture::PacketSource source(source_options(live_options));

@@ -40,13 +40,14 @@ int run_follow(const Options& options) {
     pipeline.tracker.stream_bytes = true;
     const PipelineResult result = run_pipeline(source, pipeline, renderer);
     renderer.finish();
-    const bool written = output.finish();
-    if (result.failed) print_error(result.error);
-    if (!renderer.found()) {
+    if (!renderer.found()) {  // nothing followed: a previous -o FILE stays as it was
+        if (result.failed) print_error(result.error);
         print_error("stream " + std::to_string(options.stream) + " not found: the input has " +
                     std::to_string(result.streams) + " TCP stream(s), numbered from 0");
         return k_exit_error;
     }
+    const bool written = output.finish();
+    if (result.failed) print_error(result.error);
     return result.failed || !written ? k_exit_error : k_exit_ok;
 }
 

@@ -23,3 +23,8 @@ add_test(NAME cli_tunnel_key
          COMMAND bash ${PROJECT_SOURCE_DIR}/tests/cli/tunnel_key_test.sh $<TARGET_FILE:tcpvet>
                  ${PROJECT_SOURCE_DIR}/../shared/corpus/tcp)
 set_tests_properties(cli_tunnel_key PROPERTIES TIMEOUT 120 LABELS "quick" SKIP_RETURN_CODE 77)
+
+# -o / -w / --dump-streams can never destroy an input; reports are replaced only when complete.
+add_test(NAME cli_output_safety
+         COMMAND bash ${PROJECT_SOURCE_DIR}/tests/cli/output_safety_test.sh $<TARGET_FILE:tcpvet> ${PROJECT_SOURCE_DIR}/testdata)
+set_tests_properties(cli_output_safety PROPERTIES TIMEOUT 120 LABELS "quick")

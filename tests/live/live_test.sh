@@ -72,6 +72,38 @@ if command -v tshark >/dev/null; then
     check "SIGINT: -w file readable" 'tshark -r "$work/int.pcap" >/dev/null 2>&1'
 fi
 
+# 2b) Killed outright (SIGKILL, as a second Ctrl-C does) during a continuous stream of packets: the
+# -w file is flushed in whole records only, so tshark still reads it without a cut packet.
+python3 - 47305 <<'PY' &
+import socket, sys, threading, time
+port = int(sys.argv[1])
+listener = socket.socket(); listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+listener.bind(("127.0.0.1", port)); listener.listen(1)
+def sink():
+    conn, _ = listener.accept()
+    while conn.recv(65536): pass
+threading.Thread(target=sink, daemon=True).start()
+client = socket.create_connection(("127.0.0.1", port))
+client.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+end = time.time() + 6
+while time.time() < end:
+    client.send(b"x" * 700)
+    time.sleep(0.0002)
+PY
+peer=$!
+sleep 1
+"$tcpvet" live -i lo -f 'tcp port 47305' --format ndjson -q -w "$work/kill.pcap" -o /dev/null 2>/dev/null &
+pid=$!
+sleep 3
+kill -KILL $pid
+wait $pid 2>/dev/null
+wait $peer 2>/dev/null
+if command -v tshark >/dev/null; then
+    killed=$(tshark -r "$work/kill.pcap" 2>&1 >/dev/null | grep -v 'Running as user' >"$work/kill.err"; tshark -r "$work/kill.pcap" 2>/dev/null | wc -l)
+    check "SIGKILL: -w file reads without error ($killed packets, $(head -c 200 "$work/kill.err"))" \
+        '[[ $killed -gt 100 && ! -s "$work/kill.err" ]]'
+fi
+
 # 3) -c count and --list-interfaces.
 check "--list-interfaces names lo" '"$tcpvet" live --list-interfaces | grep -q "^lo"'
 

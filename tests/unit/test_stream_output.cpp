@@ -141,4 +141,24 @@ TEST_SUITE("stream_dumper") {
         std::filesystem::remove_all(dir);
     }
 
+    TEST_CASE("file names stay inside the directory: no '/', no leading '.', so no ../ and no temporaries") {
+        CHECK(StreamDumper::is_plain_file_name("stream-000003_198.51.100.7.50000-192.0.2.10.8000.client"));
+        CHECK_FALSE(StreamDumper::is_plain_file_name(""));
+        CHECK_FALSE(StreamDumper::is_plain_file_name("."));
+        CHECK_FALSE(StreamDumper::is_plain_file_name(".."));
+        CHECK_FALSE(StreamDumper::is_plain_file_name("../victim"));
+        CHECK_FALSE(StreamDumper::is_plain_file_name("stream-1/../../victim"));
+        CHECK_FALSE(StreamDumper::is_plain_file_name("/etc/passwd"));
+        CHECK_FALSE(StreamDumper::is_plain_file_name(".stream-000001.client.42"));
+        CHECK_FALSE(StreamDumper::is_plain_file_name(std::string_view("ab\0c", 4)));
+        // Whatever the addresses, the names made are plain (IPv6 ':' and '::' included).
+        Conversation v6 = conversation(7);
+        v6.side[1].endpoint.addr.family = 6;
+        v6.side[1].endpoint.addr.bytes = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 192, 0, 2, 1};
+        for (unsigned side = 0; side < 2; ++side) {
+            CHECK(StreamDumper::is_plain_file_name(StreamDumper::file_name(v6, side)));
+            CHECK(StreamDumper::is_plain_file_name(StreamDumper::file_name(conversation(0), side)));
+        }
+    }
+
 }  // TEST_SUITE

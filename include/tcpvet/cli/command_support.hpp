@@ -9,6 +9,7 @@
 
 #include "tcpvet/capture/packet_source.hpp"
 #include "tcpvet/cli/options.hpp"
+#include "tcpvet/cli/output_file.hpp"
 #include "tcpvet/pipeline.hpp"
 #include "tcpvet/report/text_report.hpp"
 
@@ -21,18 +22,24 @@ inline constexpr int k_exit_anomaly = 2;
 // One line on stderr, "tcpvet: ..." — the only way errors reach the user.
 void print_error(const std::string& line);
 
-// Where a command writes: stdout or -o FILE, with a large buffer so line output is cheap.
+// Where a command writes: stdout or -o FILE, with a large buffer so line output is cheap. -o FILE is
+// refused when it (or -w) is one of the inputs, and is written to a temporary file that finish()
+// renames into place: a run that fails before finish() leaves the previous FILE as it was.
 class Output {
 public:
-    bool open(const Options& options);
+    enum class Placement : std::uint8_t { replace_when_done, write_in_place };
+    // Prints the error and returns false when the output clashes with an input or cannot be created.
+    bool open(const Options& options, Placement placement = Placement::replace_when_done);
     std::ostream& stream() { return *m_stream; }
     [[nodiscard]] bool is_tty() const noexcept { return m_tty; }
-    // Flushes; false (with the error printed) when writing failed.
+    // Flushes and puts the file in place; false (with the error printed) when writing failed.
     bool finish();
 
 private:
-    std::array<char, 1 << 16> m_buffer{};
-    std::ofstream m_file;
+    std::string m_path;  // -o FILE, for messages
+    ReplacingFile m_file;
+    FdStreamBuf m_buffer;
+    std::ostream m_to_file{&m_buffer};
     std::ostream* m_stream = nullptr;
     bool m_tty = false;
 };
