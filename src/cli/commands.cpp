@@ -352,9 +352,13 @@ int run_ladder(const Options& options) {
         const report::TextStyle style = text_style(options, output);
         ladder.color = style.color;
         ladder.width = style.width;
-        output.stream() << report::render_ladder(collector.conversation(), collector.rows(), ladder);
+        output.stream() << report::render_ladder(collector.conversation(), collector.rows(), ladder,
+                                                 collector.rows_dropped());
     } else {
         json segments = json::array();
+        const std::vector<std::string> explanations =
+            options.explain ? report::explain_rows(collector.conversation(), collector.rows(), options.absolute)
+                            : std::vector<std::string>{};
         for (std::size_t i = 0; i < collector.rows().size(); ++i) {
             const report::LadderRow& row = collector.rows()[i];
             json item{{"frame", row.frame},
@@ -369,14 +373,14 @@ int run_ladder(const Options& options) {
                       {"window", row.window},
                       {"state_after", json::array({std::string(flow::state_name(row.state_after[0])),
                                                    std::string(flow::state_name(row.state_after[1]))})}};
-            if (options.explain)
-                item["explain"] = report::explain_row(collector.conversation(), collector.rows(), i, options.absolute);
+            if (options.explain) item["explain"] = explanations[i];
             segments.push_back(std::move(item));
         }
         json document{{"schema_version", report::k_schema_version},
                       {"stream", options.stream},
                       {"conversation", report::conversation_json(collector.conversation())},
-                      {"segments", segments}};
+                      {"segments", segments},
+                      {"segments_dropped", collector.rows_dropped()}};
         output.stream() << document.dump() << '\n';
     }
     return finish_status(result, output);

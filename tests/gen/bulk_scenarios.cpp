@@ -304,4 +304,28 @@ void play_mixed(Wire& w, const GenOptions& opt) {
     std::fprintf(stderr, "mixed: %" PRIu64 " frames, %" PRIu64 " connections\n", emitted, connections);
 }
 
+// One long download for the ladder benchmark: handshake, --count segments (100000) in a single stream
+// (server data, every second one acked by the client), FIN close. Seeded only by its fixed ports.
+void play_long_stream(Wire& w, const GenOptions& opt) {
+    const std::uint64_t total = opt.count != 0 ? opt.count : 100000;
+    w.set_step_us(20);
+    Conn k(w, opt, 51000);
+    k.c.syn(8000);
+    k.s.synack(15000);
+    k.c.ack();
+    std::uint64_t emitted = 3;
+    while (emitted + 4 < total) {
+        k.s.data(1460, std::uint16_t{0});
+        ++emitted;
+        if (emitted % 3 == 0) {
+            k.c.ack();
+            ++emitted;
+        }
+    }
+    k.c.fin();
+    k.s.ack();
+    k.s.fin();
+    k.c.ack();
+}
+
 }  // namespace tcpvet::gen

@@ -9,7 +9,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 out=${2:-$here/../../testdata}
 mkdir -p "$out"
 
-# Every small scenario; syn_flood, mixed and flood are generated at test time instead.
+# Every small scenario; syn_flood, mixed, flood and long_stream are generated at test time instead.
 scenarios=(
     textbook textbook_third_segment synack_wrong_ack third_segment_wrong_ack
     simultaneous_open simultaneous_close three_segment_close half_close fin_unacked

@@ -637,7 +637,7 @@ void play_sample(Wire& w, const GenOptions& opt) {
 }  // namespace
 
 std::span<const Scenario> scenarios() noexcept {
-    static constexpr std::array<Scenario, 45> k_all{{
+    static constexpr std::array<Scenario, 46> k_all{{
         {"textbook", "blog-post handshake/transfer/close with ISNs 8000/15000 (RFC-correct third segment)",
          play_textbook},
         {"textbook_third_segment", "as textbook, but the third segment uses seq 8000 as the post draws it",
@@ -677,6 +677,8 @@ std::span<const Scenario> scenarios() noexcept {
         {"close_wait", "client FIN acked, server never closes; a server keep-alive 120 s later", play_close_wait},
         {"syn_flood", "--count SYNs (100000) from spoofed 198.18.0.0/15 sources + 20 normal connections",
          play_syn_flood},
+        {"long_stream", "benchmark: one conversation of --count segments (100000), acked every second",
+         play_long_stream},
         {"mixed", "benchmark: --count packets (2000000) of interleaved complete connections", play_mixed},
         {"flood", "benchmark: --count SYNs (2000000) from 1000000 spoofed sources + 1000 normal connections",
          play_flood},

@@ -63,7 +63,7 @@ LadderRow row(std::uint64_t frame, std::int64_t ms, std::uint8_t side, std::uint
 // Client ISN 8000, server ISN 15000: handshake, 2 x 1000 bytes, 2000 bytes back, four-way close.
 std::vector<LadderRow> textbook_rows() {
     using S = TcpState;
-    return {
+    std::vector<LadderRow> rows = {
         row(1, 0, 0, k_syn, 8000, 0, 0, S::syn_sent, S::listen),
         row(2, 10, 1, k_syn_ack, 15000, 8001, 0, S::syn_sent, S::syn_received),
         row(3, 20, 0, k_ack, 8001, 15001, 0, S::established, S::established),
@@ -76,6 +76,8 @@ std::vector<LadderRow> textbook_rows() {
         row(10, 80, 1, k_fin_ack, 17001, 10002, 0, S::fin_wait_2, S::last_ack),
         row(11, 90, 0, k_ack, 10002, 17002, 0, S::time_wait, S::closed),
     };
+    tcpvet::report::annotate_rows(rows);
+    return rows;
 }
 
 std::vector<std::string> lines_of(const std::string& text) {
@@ -174,7 +176,9 @@ TEST_CASE("ladder: relative numbers by default") {
 TEST_CASE("ladder: the window shows on SYNs and when it changes") {
     auto rows = textbook_rows();
     rows[6].window = 60000;
-    const auto text = tcpvet::report::render_ladder(textbook_conversation(), rows, {});
+    tcpvet::report::LadderOptions options;
+    options.width = 86;  // 80 columns before the frame column (6) was added: every label has its full form
+    const auto text = tcpvet::report::render_ladder(textbook_conversation(), rows, options);
     CHECK(line_at(text, "0.000000").find("win=64240") != std::string::npos);
     CHECK(line_at(text, "0.010000").find("win=65160") != std::string::npos);
     CHECK(line_at(text, "0.020000").find("win=") == std::string::npos);
@@ -238,6 +242,7 @@ TEST_CASE("ladder: a third segment that reuses the SYN's number (textbook drawin
     auto rows = textbook_rows();
     rows[2].seq = k_client_isn;
     rows[2].rel_seq = 0;
+    tcpvet::report::annotate_rows(rows);
     const auto conversation = textbook_conversation();
     CHECK(tcpvet::report::explain_row(conversation, rows, 2, false) ==
           "seq 0 reuses the SYN's number; RFC 9293 wants 1 (textbook drawings often show this); "
@@ -254,6 +259,7 @@ TEST_CASE("ladder: retransmissions and analysis flags") {
     again.ts_ns += 500'000'000;
     again.analysis = tcpvet::analysis::bit(tcpvet::analysis::SegmentFlag::retransmission);
     rows.insert(rows.begin() + 5, again);
+    tcpvet::report::annotate_rows(rows);
     const auto conversation = textbook_conversation();
     CHECK(tcpvet::report::explain_row(conversation, rows, 5, false) == "seq 1001 again: retransmission of frame 5");
     tcpvet::report::LadderOptions options;
@@ -294,6 +300,7 @@ TEST_CASE("ladder: a refused connection and large raw numbers") {
         row(2, 1, 1, tcp_flag::rst | tcp_flag::ack, 0, 8001, 0, S::closed, S::listen),
     };
     rows[1].rel_seq = 0;
+    tcpvet::report::annotate_rows(rows);
     CHECK(tcpvet::report::explain_row(conversation, rows, 1, false) ==
           "RST: refuses the client's SYN (connection refused)");
     const auto text = tcpvet::report::render_ladder(conversation, rows, {});
@@ -309,6 +316,7 @@ TEST_CASE("ladder: a refused connection and large raw numbers") {
         r.analysis = tcpvet::analysis::bit(tcpvet::analysis::SegmentFlag::fast_retransmission) |
                      tcpvet::analysis::bit(tcpvet::analysis::SegmentFlag::retransmission);
     }
+    tcpvet::report::annotate_rows(rows);
     tcpvet::report::LadderOptions options;
     options.absolute = true;
     options.width = 40;
@@ -323,6 +331,58 @@ TEST_CASE("ladder: a refused connection and large raw numbers") {
         if (bar_column == 0) bar_column = column;
         CHECK(column == bar_column);
     }
+}
+
+TEST_CASE("ladder: each segment shows the capture file's frame number") {
+    auto rows = textbook_rows();
+    for (LadderRow& r : rows) r.frame += 100000;  // frames of a long capture: the column widens
+    const auto text = tcpvet::report::render_ladder(textbook_conversation(), rows, {});
+    CAPTURE(text);
+    const auto lines = lines_of(text);
+    REQUIRE(lines.size() >= 2);
+    CHECK(lines[1].find("time(s)  frame") != std::string::npos);
+    CHECK(line_at(text, "0.000000").rfind(" 0.000000 100001 ", 0) == 0);
+    CHECK(line_at(text, "0.031000").rfind(" 0.031000 100005 ", 0) == 0);
+    CHECK(line_at(text, "0.090000").rfind(" 0.090000 100011 ", 0) == 0);
+}
+
+TEST_CASE("ladder: one handshake frame is a frame, several are frames") {
+    auto conversation = textbook_conversation();
+    conversation.handshake = tcpvet::analysis::HandshakeVerdict::syn_unanswered;
+    conversation.handshake_frames = {12, tcpvet::flow::k_no_frame, tcpvet::flow::k_no_frame};
+    auto rows = textbook_rows();
+    rows.resize(1);  // the SYN alone
+    const auto one = tcpvet::report::render_ladder(conversation, rows, {});
+    CHECK(one.find("(frame 12)") != std::string::npos);
+    CHECK(one.find("frames 12") == std::string::npos);
+    conversation.handshake_frames = {12, 13, tcpvet::flow::k_no_frame};
+    CHECK(tcpvet::report::render_ladder(conversation, rows, {}).find("(frames 12, 13)") != std::string::npos);
+}
+
+TEST_CASE("ladder: the collector keeps at most its cap of segments and counts the rest") {
+    tcpvet::report::LadderCollector collector(3, 4);
+    for (std::uint32_t i = 0; i < 10; ++i) {
+        tcpvet::DecodedPacket packet;
+        packet.frame = 2 * i + 1;
+        packet.ts_ns = 1000 * static_cast<std::int64_t>(i);
+        packet.cls = tcpvet::PacketClass::tcp;
+        packet.tcp.seq = 100 + 10 * i;
+        packet.tcp.flags = tcp_flag::ack;
+        packet.payload_len = 10;
+        tcpvet::flow::SegmentInfo info;
+        info.stream = 3;
+        collector.on_segment(packet, info);
+    }
+    REQUIRE(collector.rows().size() == 4);
+    CHECK(collector.rows().back().frame == 7);  // the first four are kept
+    CHECK(collector.rows_dropped() == 6);
+    tcpvet::flow::Conversation conversation = textbook_conversation();
+    conversation.stream = 3;
+    const auto text = tcpvet::report::render_ladder(conversation, collector.rows(), {}, collector.rows_dropped());
+    CAPTURE(text);
+    CHECK(text.find("segments   the first 4 of 10 are drawn; 6 more were not kept (the ladder's cap)") !=
+          std::string::npos);
+    CHECK(tcpvet::report::render_ladder(conversation, collector.rows(), {}).find("not kept") == std::string::npos);
 }
 
 TEST_CASE("ladder: the collector keeps only its stream") {

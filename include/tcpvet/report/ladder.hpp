@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "tcpvet/analysis/segment_flags.hpp"
+#include "tcpvet/analysis/segment_history.hpp"
 #include "tcpvet/flow/conversation.hpp"
 #include "tcpvet/flow/tracker.hpp"
 
@@ -27,7 +28,13 @@ struct LadderRow {
     std::uint16_t window = 0;  // raw
     analysis::SegmentFlags analysis = 0;
     std::array<flow::TcpState, 2> state_after{};
+    analysis::SegmentFacts facts;  // what the earlier rows showed (annotate_rows / the collector fill it)
 };
+
+[[nodiscard]] analysis::SegmentSummary summary_of(const LadderRow& row) noexcept;
+
+// Fills every row's facts in order (the collector does this as rows arrive; tests build rows by hand).
+void annotate_rows(std::vector<LadderRow>& rows);
 
 struct LadderOptions {
     bool absolute = false;  // raw seq/ack instead of relative
@@ -37,9 +44,14 @@ struct LadderOptions {
 };
 
 // Collects the rows of one stream while the pipeline runs, and a copy of that conversation when it ends.
+// At most `max_rows` segments are kept (the first ones); the rest are counted, and the views say so.
 class LadderCollector : public flow::TrackerObserver {
 public:
-    explicit LadderCollector(std::uint32_t stream) : m_stream(stream) {}
+    // 250,000 rows of ~150 bytes, plus their rendered lines, stay well under 100 MB.
+    static constexpr std::size_t k_default_max_rows = 250'000;
+
+    explicit LadderCollector(std::uint32_t stream, std::size_t max_rows = k_default_max_rows)
+        : m_stream(stream), m_max_rows(max_rows) {}
     void on_segment(const DecodedPacket& packet, const flow::SegmentInfo& info) override;
     void on_conversation_end(const flow::Conversation& conversation) override;
     // A handshake-only attempt ends here instead of on_conversation_end; its rebuilt conversation is kept.
@@ -49,22 +61,32 @@ public:
     [[nodiscard]] bool found() const noexcept { return m_found; }
     [[nodiscard]] const flow::Conversation& conversation() const noexcept { return m_conversation; }
     [[nodiscard]] const std::vector<LadderRow>& rows() const noexcept { return m_rows; }
+    // Segments of the stream past the cap: not in rows(), not drawn, not explained.
+    [[nodiscard]] std::uint64_t rows_dropped() const noexcept { return m_rows_dropped; }
 
 private:
     std::uint32_t m_stream;
+    std::size_t m_max_rows;
+    std::uint64_t m_rows_dropped = 0;
     bool m_found = false;
     flow::Conversation m_conversation{};
     std::vector<LadderRow> m_rows;
+    analysis::SegmentHistorian m_historian;
 };
 
 // Renders the diagram: a header naming both endpoints (with ISNs), one line per segment with
-// time, arrow, flags, seq/ack, len, window, analysis flags and both endpoints' states after it,
-// and the verdicts at the bottom. With options.explain, a line under each segment.
+// time, the file's frame number, arrow, flags, seq/ack, len, window, analysis flags and both
+// endpoints' states after it, and the verdicts at the bottom. With options.explain, a line under
+// each segment. `rows_dropped` segments past the collector's cap are said in the footer.
 [[nodiscard]] std::string render_ladder(const flow::Conversation& conversation, const std::vector<LadderRow>& rows,
-                                        const LadderOptions& options);
+                                        const LadderOptions& options, std::uint64_t rows_dropped = 0);
 
 // The --explain sentence for row `index` (empty when there is nothing to say).
 [[nodiscard]] std::string explain_row(const flow::Conversation& conversation, const std::vector<LadderRow>& rows,
                                       std::size_t index, bool absolute);
+
+// The --explain sentences of every row, in one pass.
+[[nodiscard]] std::vector<std::string> explain_rows(const flow::Conversation& conversation,
+                                                    const std::vector<LadderRow>& rows, bool absolute);
 
 }  // namespace tcpvet::report
