@@ -16,6 +16,7 @@
 #include <limits>
 #include <memory>
 #include <span>
+#include <string_view>
 #include <utility>
 
 #include "tcpvet/capture/compressed_input.hpp"
@@ -40,15 +41,17 @@ std::string errno_text(int err) { return std::strerror(err); }
 bool starts_with(const char* text, const char* prefix) { return std::strncmp(text, prefix, std::strlen(prefix)) == 0; }
 
 // The text tcpdump prints for a pcap_activate() result: the generic codes carry their detail in
-// pcap_geterr(), the specific ones get the status name plus the detail when there is one.
-std::string activate_message(pcap_t* handle, int status) {
-    const char* detail = pcap_geterr(handle);
-    const bool has_detail = detail != nullptr && detail[0] != '\0';
-    if ((status == PCAP_ERROR || status == PCAP_WARNING) && has_detail) {
-        return detail;
+// pcap_geterr(), the specific ones get the status name plus the detail when there is one. The
+// caller prefixes the device name, so a detail that starts with it drops it, and a detail that
+// only repeats the status name is left out ("No such device exists (No such device exists)").
+std::string activate_message(pcap_t* handle, int status, const std::string& device) {
+    std::string_view detail = pcap_geterr(handle) != nullptr ? pcap_geterr(handle) : "";
+    if (const std::string prefix = device + ": "; detail.starts_with(prefix)) detail.remove_prefix(prefix.size());
+    if ((status == PCAP_ERROR || status == PCAP_WARNING) && !detail.empty()) {
+        return std::string(detail);
     }
     std::string message = pcap_statustostr(status);
-    if (has_detail) {
+    if (!detail.empty() && detail != message) {
         message += " (";
         message += detail;
         message += ')';
@@ -331,10 +334,10 @@ bool PacketSource::Impl::open_live() {
 
     const int status = pcap_activate(p);
     if (status < 0) {
-        return fail(name + ": " + activate_message(p, status));
+        return fail(name + ": " + activate_message(p, status, name));
     }
     if (status > 0) {
-        warnings.push_back(name + ": warning: " + activate_message(p, status));
+        warnings.push_back(name + ": warning: " + activate_message(p, status, name));
     }
     nano = pcap_get_tstamp_precision(p) == PCAP_TSTAMP_PRECISION_NANO;
     link_type = pcap_datalink(p);

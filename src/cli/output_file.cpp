@@ -189,7 +189,11 @@ bool ReplacingFile::open(const std::string& path, bool in_place) {
     std::string name = directory_of(m_target) + "/." + base_of(m_target) + ".XXXXXX";
     m_fd = ::mkostemp(name.data(), O_CLOEXEC);
     if (m_fd < 0) {
-        m_error = path + ": cannot create: " + std::strerror(errno);
+        // An existing report is only ever replaced whole, so its directory must take a new file.
+        m_error = path +
+                  (exists ? ": cannot create the file that would replace it in " + directory_of(m_target) + ": "
+                          : std::string(": cannot create: ")) +
+                  std::strerror(errno);
         return false;
     }
     m_temporary = name;

@@ -86,5 +86,18 @@ last_frame() { python3 -c 'import json,sys; print(json.loads(sys.stdin.readlines
 one=$("$tcpvet" packets "$sample" --format ndjson | last_frame)
 two=$("$tcpvet" packets "$sample" "$sample" --format ndjson | last_frame)
 check "two files: frame numbers continue across them ($one then $two)" '[[ $two -eq $((2 * one)) ]]'
+# A device that does not exist (or may not be opened, without root): one line, exit 1, and the
+# message never repeats itself (it said "No such device exists (No such device exists)").
+"$tcpvet" live -i tcpvetnodev0 -c 1 -q -o /dev/null 2>"$work/dev.err"
+rc=$?
+check "live -i on a missing device: exit 1 (rc=$rc), one line naming it: $(head -c 200 "$work/dev.err")" \
+    '[[ $rc -eq 1 && $(wc -l <"$work/dev.err") -eq 1 ]] && grep -q "^tcpvet: tcpvetnodev0: " "$work/dev.err"'
+repeated=$(python3 -c '
+import sys
+words = open(sys.argv[1]).read().replace("(", " ").replace(")", " ").split()
+triples = [tuple(words[i:i + 3]) for i in range(len(words) - 2)]
+print(len(triples) - len(set(triples)))' "$work/dev.err")
+check "live -i on a missing device: no phrase said twice ($repeated repeated)" '[[ $repeated == 0 ]]'
+
 [[ $fail -eq 0 ]] && echo "1 passed, 0 failed" || echo "0 passed, 1 failed"
 exit $fail

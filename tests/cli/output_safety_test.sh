@@ -97,6 +97,15 @@ fi
 rc=$?
 check "-o into a missing directory: exit 1 (rc=$rc), says why once" \
     '[[ $rc -eq 1 && "$(cat err)" == "tcpvet: no-such-dir/r.txt: cannot create: No such file or directory" ]]'
+# An existing file whose directory takes no new file (procfs) is refused, never written in place.
+if [[ -f /proc/version ]]; then
+    before_proc=$(cksum </proc/version)
+    "$tcpvet" copy.pcap -o /proc/version 2>err
+    rc=$?
+    check "-o /proc/version: exit 1 (rc=$rc), one line saying where and why" \
+        '[[ $rc -eq 1 && $(wc -l <err) -eq 1 ]] && grep -q "^tcpvet: /proc/version: cannot create the file that would replace it in /proc: " err'
+    check "-o /proc/version: untouched" '[[ "$(cksum </proc/version)" == "$before_proc" ]]'
+fi
 
 # --dump-streams: a symlink planted under the name of a stream file is replaced, never followed.
 mkdir dump
