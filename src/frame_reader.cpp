@@ -12,7 +12,8 @@ FrameReader::FrameReader(capture::PacketSource& source, const PipelineOptions& o
       m_options(options),
       m_stop(stop),
       m_progress(source, options.progress_bar),
-      m_started(std::chrono::steady_clock::now()) {}
+      m_started(std::chrono::steady_clock::now()),
+      m_reassembly(options.ip_reassembly ? &m_reassembler : nullptr) {}
 
 bool FrameReader::next(DecodedPacket& packet) {
     const std::uint64_t read = m_stats.packets;
@@ -31,7 +32,7 @@ bool FrameReader::next(DecodedPacket& packet) {
     // decode_frame resets every other field (caplen, lengths and link type from its arguments).
     packet.frame = m_raw.frame;
     packet.ts_ns = m_raw.ts_ns;
-    decode::decode_frame(m_raw.link_type, m_raw.data, m_raw.wire_len, packet, &m_layers);
+    decode::decode_frame(m_raw.link_type, m_raw.data, m_raw.wire_len, packet, &m_layers, m_reassembly);
     if (packet.tunnel_depth != 0 && packet.cls == PacketClass::tcp) record_encapsulation(packet);
     m_stats.count(packet);
     m_progress.tick(m_stats.packets);
@@ -48,6 +49,10 @@ void FrameReader::record_encapsulation(DecodedPacket& packet) {
 
 void FrameReader::conclude(PipelineResult& result) {
     m_progress.finish();
+    m_reassembler.finish();
+    m_stats.ip_reassembly = m_reassembly != nullptr;
+    m_stats.reassembly = m_reassembler.stats();
+    m_stats.reassembly_limits = m_reassembler.limits();
     result.capture = m_stats;
     result.capture.encapsulations = m_options.encapsulations->size();
     result.capture.encapsulations_unrecorded = m_options.encapsulations->unrecorded();

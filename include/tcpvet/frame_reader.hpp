@@ -8,6 +8,7 @@
 #include "tcpvet/capture/capture_stats.hpp"
 #include "tcpvet/capture/packet_source.hpp"
 #include "tcpvet/capture/progress.hpp"
+#include "tcpvet/decode/ip_reassembler.hpp"
 #include "tcpvet/pipeline.hpp"
 
 namespace tcpvet {
@@ -36,6 +37,9 @@ private:
     decode::Encapsulation m_layers{};  // the frame's encapsulations, as decode_frame found them
     std::chrono::steady_clock::time_point m_started;
     bool m_interrupted = false;
+    // Fragments are reassembled here, before any routing by flow: every thread sees whole segments.
+    decode::IpReassembler m_reassembler;
+    decode::IpReassembler* m_reassembly;  // &m_reassembler, or null with --no-ip-reassembly
 };
 
 }  // namespace tcpvet

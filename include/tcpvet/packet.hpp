@@ -26,7 +26,7 @@ enum class PacketClass : std::uint8_t {
     udp,
     icmp,         // ICMP or ICMPv6
     other_ip,     // IP carrying another protocol (or an IPv6 extension we do not walk)
-    ip_fragment,  // a non-first IP fragment, or a first fragment too short to hold the TCP header
+    ip_fragment,  // an IP fragment held for reassembly (or, without it, one that shows no TCP header)
     truncated,    // cut before the TCP header (see truncated_at)
     malformed,    // headers inconsistent in a way that is not truncation (bad IP version, IHL < 5, ...)
 };
@@ -132,7 +132,9 @@ struct DecodedPacket {
     std::uint8_t ip_version = 0;
     std::uint8_t ttl = 0;          // hop limit for IPv6
     std::uint8_t ip_protocol = 0;  // the upper-layer protocol reached
-    bool fragment_first = false;   // a first fragment (MF set, offset 0) analysed as TCP
+    bool fragment_first = false;   // without reassembly: a first fragment (MF set, offset 0) analysed as TCP
+    bool ip_fragment = false;      // the frame held an IP fragment, at any layer
+    bool reassembled = false;      // this frame completed an IP datagram, decoded whole below
     IpAddress src{};
     IpAddress dst{};
     ChecksumResult ip_checksum = ChecksumResult::unverified;  // IPv4 header checksum

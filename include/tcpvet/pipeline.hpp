@@ -27,6 +27,9 @@ struct PipelineOptions {
     // Where tunnelled conversations' encapsulations are stored; shared so that it outlives the run
     // for as long as any report still reads a conversation.
     std::shared_ptr<EncapsulationTable> encapsulations = std::make_shared<EncapsulationTable>();
+    // Reassemble IP fragments before tracking (tshark's ip.defragment, on by default); false
+    // analyses each fragment alone, as `tshark -o ip.defragment:FALSE` does.
+    bool ip_reassembly = true;
 };
 
 // Called once per frame after decoding, before tracking (e.g. for per-frame output of non-TCP

@@ -23,8 +23,9 @@ void CaptureStats::count(const DecodedPacket& packet) noexcept {
     case PacketClass::ip_fragment:
     case PacketClass::truncated: break;  // counted below, as fragments and truncated
     }
-    // Every fragment counts, including first fragments analysed (or cut) as TCP.
-    if (packet.cls == PacketClass::ip_fragment || packet.fragment_first) {
+    // Every fragment counts, also the one that completed a datagram (or, unreassembled, a
+    // first fragment analysed as TCP).
+    if (packet.ip_fragment) {
         ++fragments;
     }
     if (packet.truncated_at != Layer::none) {

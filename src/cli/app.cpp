@@ -37,6 +37,8 @@ void add_input_options(CLI::App& command, Options& options) {
     command.add_option("inputs", options.inputs, "capture files (pcap, pcapng); - for standard input");
     command.add_option("-r,--read", options.inputs, "capture file to read (repeatable; - for stdin)")->take_all();
     command.add_option("-f,--filter", options.filter, "BPF capture filter, compiled by libpcap");
+    command.add_flag("--no-ip-reassembly", options.no_ip_reassembly,
+                     "analyse each IP fragment alone (tshark -o ip.defragment:FALSE)");
 }
 
 void add_output_options(CLI::App& command, Options& options) {

@@ -108,6 +108,7 @@ PipelineOptions pipeline_options(const Options& options) {
     pipeline.progress_bar = !options.quiet && capture::ProgressBar::stderr_is_terminal();
     pipeline.max_packets = options.count;
     pipeline.key_by_tunnel = options.tunnel_key;
+    pipeline.ip_reassembly = !options.no_ip_reassembly;
     // 0: one shard per core, within the range --threads accepts.
     pipeline.threads = options.threads != 0
                            ? options.threads

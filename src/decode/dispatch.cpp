@@ -8,6 +8,7 @@
 
 #include "tcpvet/byte_reader.hpp"
 #include "tcpvet/decode/checksum.hpp"
+#include "tcpvet/decode/ip_reassembler.hpp"
 #include "tcpvet/decode/ipv4.hpp"
 #include "tcpvet/decode/ipv6.hpp"
 #include "tcpvet/decode/link.hpp"
@@ -34,7 +35,8 @@ constexpr std::size_t k_udp_header = 8;
 // many encapsulations have been opened on the way.
 struct Walk {
     DecodedPacket& out;
-    Encapsulation* layers = nullptr;  // where the opened encapsulations go, when someone asked
+    Encapsulation* layers = nullptr;       // where the opened encapsulations go, when someone asked
+    IpReassembler* reassembler = nullptr;  // null: fragments decoded alone
     unsigned depth = 0;
 };
 
@@ -197,6 +199,68 @@ void decode_ip_payload(IpResult ip, Walk& walk) noexcept {
     }
 }
 
+// A fragment decoded alone (no reassembly): a first fragment shows its TCP header, if whole.
+void decode_lone_fragment(const IpResult& ip, Walk& walk) noexcept {
+    if (ip.first_fragment && ip.protocol == k_ip_proto_tcp) {
+        decode_tcp_layer(ip, walk.out);
+        return;
+    }
+    set_class(walk.out, PacketClass::ip_fragment);
+}
+
+// A fragment handed to the reassembler; the one that completes its datagram decodes all of it,
+// here, before any tunnel it carries is opened (so outer and inner fragments are both rebuilt).
+void decode_fragment(const IpResult& ip, Walk& walk) noexcept {
+    DecodedPacket& out = walk.out;
+    out.ip_fragment = true;
+    if (walk.reassembler == nullptr) {
+        decode_lone_fragment(ip, walk);
+        return;
+    }
+    const IpFragment fragment{ip.src,
+                              ip.dst,
+                              ip.fragment_id,
+                              ip.fragment_protocol,
+                              ip.version,
+                              ip.fragment_offset,
+                              ip.more_fragments,
+                              ip.fragment_data,
+                              ip.fragment_claimed};
+    Bytes datagram;
+    switch (walk.reassembler->add(fragment, out.frame, out.ts_ns, datagram)) {
+    case FragmentOutcome::completed: break;
+    case FragmentOutcome::not_whole:
+        // Wireshark's packet-ip.c adds only fragments captured whole; one cut by the snap
+        // length is dissected alone, so a cut first fragment still shows its TCP header.
+        decode_lone_fragment(ip, walk);
+        return;
+    case FragmentOutcome::held:
+    case FragmentOutcome::dropped: set_class(out, PacketClass::ip_fragment); return;
+    }
+    out.reassembled = true;
+    IpResult whole = ip;
+    if (ip.version == 6) {
+        whole = decode_ipv6_fragmentable(ip, datagram, ip.fragment_protocol);
+    } else {
+        whole.protocol = ip.fragment_protocol;
+        whole.upper = datagram;
+        whole.upper_claimed = static_cast<std::uint32_t>(datagram.size());
+    }
+    whole.fragment = false;
+    whole.first_fragment = false;
+    switch (whole.status) {
+    case IpStatus::truncated: set_class(out, PacketClass::truncated, Layer::ip); return;
+    case IpStatus::malformed: set_class(out, PacketClass::malformed); return;
+    case IpStatus::ok: break;
+    }
+    if (whole.fragment) {  // a Fragment header inside the fragmentable part: not opened again
+        set_class(out, PacketClass::ip_fragment);
+        return;
+    }
+    out.ip_protocol = whole.protocol;
+    decode_ip_payload(whole, walk);
+}
+
 // Every IP header, outermost or inside any tunnel, goes through here.
 void decode_ip(const IpResult& ip, Walk& walk) noexcept {
     DecodedPacket& out = walk.out;
@@ -206,16 +270,12 @@ void decode_ip(const IpResult& ip, Walk& walk) noexcept {
     case IpStatus::malformed: set_class(out, PacketClass::malformed); return;
     case IpStatus::ok: break;
     }
-    if (ip.fragment && !ip.first_fragment) {
-        set_class(out, PacketClass::ip_fragment);
+    if (ip.fragment) {
+        decode_fragment(ip, walk);
         return;
     }
     if (ip.protocol == k_ip_proto_tcp) {
         decode_tcp_layer(ip, out);
-        return;
-    }
-    if (ip.fragment) {
-        set_class(out, PacketClass::ip_fragment);  // first fragment of a non-TCP datagram
         return;
     }
     decode_ip_payload(ip, walk);
@@ -310,8 +370,8 @@ bool is_supported_link_type(int link_type) noexcept {
     return decode_link(link_type, Bytes{}).network != Network::unsupported;
 }
 
-void decode_frame(int link_type, Bytes captured, std::uint32_t wire_len, DecodedPacket& out,
-                  Encapsulation* layers) noexcept {
+void decode_frame(int link_type, Bytes captured, std::uint32_t wire_len, DecodedPacket& out, Encapsulation* layers,
+                  IpReassembler* reassembler) {
     const std::uint64_t frame = out.frame;
     const std::int64_t ts_ns = out.ts_ns;
     // Copied from a constant rather than value-initialised: `DecodedPacket{}` has non-zero
@@ -327,7 +387,7 @@ void decode_frame(int link_type, Bytes captured, std::uint32_t wire_len, Decoded
     if (layers != nullptr) {
         layers->depth = 0;
     }
-    Walk walk{.out = out, .layers = layers};
+    Walk walk{.out = out, .layers = layers, .reassembler = reassembler};
     const LinkResult link = decode_link(link_type, captured);
     decode_network(link, Span{captured, std::max(wire_len, static_cast<std::uint32_t>(captured.size()))}, walk);
 }

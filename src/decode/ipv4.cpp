@@ -30,7 +30,7 @@ IpResult decode_ipv4(Bytes packet, std::uint32_t reported_len) noexcept {
     const std::uint8_t version_ihl = reader.u8();
     reader.skip(1);  // DSCP/ECN
     const std::uint16_t total_length = reader.be16();
-    reader.skip(2);  // identification
+    const std::uint16_t identification = reader.be16();
     const std::uint16_t flags_offset = reader.be16();
     result.ttl = reader.u8();
     result.protocol = reader.u8();
@@ -82,6 +82,14 @@ IpResult decode_ipv4(Bytes packet, std::uint32_t reported_len) noexcept {
     const std::size_t end = std::min(claimed, packet.size());
     result.upper = packet.subspan(header_len, end - header_len);
     result.upper_claimed = static_cast<std::uint32_t>(claimed - header_len);
+    if (result.fragment) {
+        result.more_fragments = more_fragments;
+        result.fragment_protocol = result.protocol;
+        result.fragment_id = identification;
+        result.fragment_offset = static_cast<std::uint32_t>(flags_offset & k_fragment_offset_mask) * 8;
+        result.fragment_data = result.upper;
+        result.fragment_claimed = result.upper_claimed;
+    }
     result.status = IpStatus::ok;
     return result;
 }

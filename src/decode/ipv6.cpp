@@ -25,6 +25,119 @@ void read_address(ByteReader& reader, IpAddress& address) noexcept {
     }
 }
 
+// Walks the extension headers of `view` from `offset` (RFC 8200 §4) to the upper layer, filling
+// `result`; `claimed` is the length the header claims for all of `view`.
+void walk_extensions(IpResult& result, Bytes view, std::size_t offset, std::size_t claimed,
+                     std::uint8_t next_header) noexcept {
+    // Each extension header needs `length` bytes at `offset`: past the claimed length the
+    // packet contradicts itself; past the captured bytes it was merely cut.
+    const auto fits = [&](std::size_t length) noexcept {
+        if (offset + length > claimed) {
+            result.status = IpStatus::malformed;
+            return false;
+        }
+        if (offset + length > view.size()) {
+            result.status = IpStatus::truncated;
+            return false;
+        }
+        return true;
+    };
+
+    // Every header consumes at least 8 bytes of `view`, so this loop is bounded by the capture.
+    for (;;) {
+        result.protocol = next_header;
+        switch (next_header) {
+        case k_hop_by_hop:
+        case k_routing:
+        case k_destination_options: {
+            if (!fits(8)) {
+                return;
+            }
+            ByteReader ext{view.subspan(offset)};
+            const std::uint8_t following = ext.u8();
+            const std::size_t length = (std::size_t{ext.u8()} + 1) * 8;  // RFC 8200 §4.3-4.6
+            if (next_header == k_routing) {
+                ext.skip(1);  // routing type
+                if (ext.u8() != 0) {
+                    // Segments left: the pseudo-header uses the final destination, which
+                    // is not the header's dst (RFC 8200 §8.1); do not judge the checksum.
+                    result.checksum_verifiable = false;
+                }
+            }
+            if (!fits(length)) {
+                return;
+            }
+            offset += length;
+            next_header = following;
+            break;
+        }
+        case k_auth_header: {
+            if (!fits(8)) {
+                return;
+            }
+            ByteReader ext{view.subspan(offset)};
+            const std::uint8_t following = ext.u8();
+            const std::size_t length = (std::size_t{ext.u8()} + 2) * 4;  // RFC 4302 §2.2
+            if (!fits(length)) {
+                return;
+            }
+            offset += length;
+            next_header = following;
+            break;
+        }
+        case k_fragment: {
+            if (!fits(8)) {
+                return;
+            }
+            ByteReader ext{view.subspan(offset)};
+            const std::uint8_t following = ext.u8();
+            ext.skip(1);  // reserved
+            const std::uint16_t offset_flags = ext.be16();
+            const bool nonzero_offset = (offset_flags >> 3U) != 0;
+            const bool more_fragments = (offset_flags & 1U) != 0;
+            const std::uint32_t identification = ext.be32();
+            offset += 8;
+            next_header = following;
+            if (result.fragment) {
+                // A second Fragment header: what follows the first is already a fragment's
+                // middle, whose own headers are not this packet's. Stop at it.
+                result.upper = view.subspan(offset - 8);
+                result.upper_claimed = static_cast<std::uint32_t>(claimed - (offset - 8));
+                result.status = IpStatus::ok;
+                return;
+            }
+            // Offset 0 without M is an atomic fragment (RFC 6946): a whole datagram.
+            result.fragment = nonzero_offset || more_fragments;
+            result.first_fragment = more_fragments && !nonzero_offset;
+            if (result.fragment) {
+                result.more_fragments = more_fragments;
+                result.fragment_protocol = following;
+                result.fragment_id = identification;
+                result.fragment_offset = static_cast<std::uint32_t>(offset_flags >> 3U) * 8;
+                result.fragment_data = view.subspan(offset);
+                result.fragment_claimed = static_cast<std::uint32_t>(claimed - offset);
+            }
+            if (nonzero_offset) {
+                // The rest is the middle of some upper-layer payload: stop here.
+                result.protocol = next_header;
+                result.upper = view.subspan(offset);
+                result.upper_claimed = static_cast<std::uint32_t>(claimed - offset);
+                result.status = IpStatus::ok;
+                return;
+            }
+            break;
+        }
+        default:
+            // The upper layer (TCP, UDP, ICMPv6, ...) or a header we cannot walk (ESP 50,
+            // No Next Header 59, unknown): stop with `protocol` naming it.
+            result.upper = view.subspan(offset);
+            result.upper_claimed = static_cast<std::uint32_t>(claimed - offset);
+            result.status = IpStatus::ok;
+            return;
+        }
+    }
+}
+
 }  // namespace
 
 IpResult decode_ipv6(Bytes packet, std::uint32_t reported_len) noexcept {
@@ -58,98 +171,17 @@ IpResult decode_ipv6(Bytes packet, std::uint32_t reported_len) noexcept {
     }
     // Everything below reads within `view`: the captured bytes trimmed to the claimed length.
     const Bytes view = packet.first(std::min(claimed, packet.size()));
-    std::size_t offset = k_fixed_header;
+    walk_extensions(result, view, k_fixed_header, claimed, next_header);
+    return result;
+}
 
-    // Each extension header needs `length` bytes at `offset`: past the claimed length the
-    // packet contradicts itself; past the captured bytes it was merely cut.
-    const auto fits = [&](std::size_t length) noexcept {
-        if (offset + length > claimed) {
-            result.status = IpStatus::malformed;
-            return false;
-        }
-        if (offset + length > view.size()) {
-            result.status = IpStatus::truncated;
-            return false;
-        }
-        return true;
-    };
-
-    // Every header consumes at least 8 bytes of `view`, so this loop is bounded by the capture.
-    for (;;) {
-        result.protocol = next_header;
-        switch (next_header) {
-        case k_hop_by_hop:
-        case k_routing:
-        case k_destination_options: {
-            if (!fits(8)) {
-                return result;
-            }
-            ByteReader ext{view.subspan(offset)};
-            const std::uint8_t following = ext.u8();
-            const std::size_t length = (std::size_t{ext.u8()} + 1) * 8;  // RFC 8200 §4.3-4.6
-            if (next_header == k_routing) {
-                ext.skip(1);  // routing type
-                if (ext.u8() != 0) {
-                    // Segments left: the pseudo-header uses the final destination, which
-                    // is not the header's dst (RFC 8200 §8.1); do not judge the checksum.
-                    result.checksum_verifiable = false;
-                }
-            }
-            if (!fits(length)) {
-                return result;
-            }
-            offset += length;
-            next_header = following;
-            break;
-        }
-        case k_auth_header: {
-            if (!fits(8)) {
-                return result;
-            }
-            ByteReader ext{view.subspan(offset)};
-            const std::uint8_t following = ext.u8();
-            const std::size_t length = (std::size_t{ext.u8()} + 2) * 4;  // RFC 4302 §2.2
-            if (!fits(length)) {
-                return result;
-            }
-            offset += length;
-            next_header = following;
-            break;
-        }
-        case k_fragment: {
-            if (!fits(8)) {
-                return result;
-            }
-            ByteReader ext{view.subspan(offset)};
-            const std::uint8_t following = ext.u8();
-            ext.skip(1);  // reserved
-            const std::uint16_t offset_flags = ext.be16();
-            const bool nonzero_offset = (offset_flags >> 3U) != 0;
-            const bool more_fragments = (offset_flags & 1U) != 0;
-            offset += 8;
-            next_header = following;
-            // Offset 0 without M is an atomic fragment (RFC 6946): a whole datagram.
-            result.fragment = nonzero_offset || more_fragments;
-            result.first_fragment = more_fragments && !nonzero_offset;
-            if (nonzero_offset) {
-                // The rest is the middle of some upper-layer payload: stop here.
-                result.protocol = next_header;
-                result.upper = view.subspan(offset);
-                result.upper_claimed = static_cast<std::uint32_t>(claimed - offset);
-                result.status = IpStatus::ok;
-                return result;
-            }
-            break;
-        }
-        default:
-            // The upper layer (TCP, UDP, ICMPv6, ...) or a header we cannot walk (ESP 50,
-            // No Next Header 59, unknown): stop with `protocol` naming it.
-            result.upper = view.subspan(offset);
-            result.upper_claimed = static_cast<std::uint32_t>(claimed - offset);
-            result.status = IpStatus::ok;
-            return result;
-        }
-    }
+IpResult decode_ipv6_fragmentable(const IpResult& fixed, Bytes fragmentable, std::uint8_t next_header) noexcept {
+    IpResult result = fixed;
+    result.fragment = false;
+    result.first_fragment = false;
+    result.more_fragments = false;
+    walk_extensions(result, fragmentable, 0, fragmentable.size(), next_header);
+    return result;
 }
 
 }  // namespace tcpvet::decode

@@ -426,6 +426,24 @@ json conversation_json(const flow::Conversation& conversation) {
     return json::parse(conversation_record(conversation, {}));
 }
 
+json reassembly_json(const capture::CaptureStats& stats) {
+    const decode::ReassemblyStats& r = stats.reassembly;
+    const decode::ReassemblyLimits& limits = stats.reassembly_limits;
+    return JsonObject()("enabled", stats.ip_reassembly)("reassembled", r.reassembled)("incomplete", r.incomplete)(
+               "incomplete_fragments", r.incomplete_fragments)("overlaps", r.overlaps)(
+               "conflicting_overlaps", r.conflicting_overlaps)("tiny_first_fragments", r.tiny_first_fragments)(
+               "truncated_fragments", r.truncated_fragments)("timed_out", r.timed_out)("too_large", r.too_large)(
+               "too_many_fragments", r.too_many_fragments)(
+               "evicted",
+               JsonObject()("datagram_cap", r.evicted_datagram_cap)("memory_cap", r.evicted_memory_cap).take())(
+               "peak_bytes", r.peak_bytes)(
+               "limits", JsonObject()("max_datagram_bytes", limits.max_datagram_bytes)(
+                             "max_fragments", limits.max_fragments)("max_datagrams", limits.max_datagrams)(
+                             "max_bytes", limits.max_bytes)("timeout_s", static_cast<double>(limits.timeout_ns) / 1e9)
+                             .take())
+        .take();
+}
+
 json capture_json(const capture::CaptureStats& stats) {
     json link_types = json::array();
     for (const capture::LinkTypeCount& link : stats.link_types) {
@@ -450,6 +468,7 @@ json capture_json(const capture::CaptureStats& stats) {
                 {"non_tcp", JsonObject()("udp", stats.udp)("icmp", stats.icmp)("other", stats.other_ip).take()},
                 {"malformed", stats.malformed},
                 {"fragments", stats.fragments},
+                {"reassembly", reassembly_json(stats)},
                 {"truncated", stats.truncated},
                 {"truncated_at", truncated_at},
                 {"bad_checksums", JsonObject()("ipv4", stats.bad_ip_checksum)("tcp", stats.bad_tcp_checksum).take()},

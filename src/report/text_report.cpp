@@ -122,6 +122,30 @@ const char* verdict_color(const std::string& verdict) {
     return k_yellow;
 }
 
+// What became of the fragments: only the counters that are not zero, under "ip fragments".
+std::string render_reassembly(const capture::CaptureStats& stats) {
+    if (!stats.ip_reassembly) return "    not reassembled (--no-ip-reassembly)\n";
+    const decode::ReassemblyStats& r = stats.reassembly;
+    std::string out = "    " + pad_right("datagrams reassembled", 22) + std::to_string(r.reassembled) + "\n";
+    const auto line = [&out](const char* label, std::uint64_t value) {
+        if (value != 0) out += "    " + pad_right(label, 22) + std::to_string(value) + "\n";
+    };
+    if (r.incomplete != 0) {
+        out += "    " + pad_right("never completed", 22) + std::to_string(r.incomplete) + " (" +
+               std::to_string(r.incomplete_fragments) + " fragments)\n";
+    }
+    line("overlapping", r.overlaps);
+    line("conflicting overlaps", r.conflicting_overlaps);
+    line("tiny first fragments", r.tiny_first_fragments);
+    line("truncated", r.truncated_fragments);
+    line("timed out", r.timed_out);
+    line("too large", r.too_large);
+    line("too many fragments", r.too_many_fragments);
+    line("evicted (datagram cap)", r.evicted_datagram_cap);
+    line("evicted (memory cap)", r.evicted_memory_cap);
+    return out;
+}
+
 }  // namespace
 
 std::string render_undecoded_note(const capture::CaptureStats& stats) {
@@ -161,6 +185,7 @@ std::string render_capture_summary(const std::vector<std::string>& inputs, const
     out += count_line("non-ip", stats.non_ip);
     if (stats.malformed != 0) out += count_line("malformed", stats.malformed);
     out += count_line("ip fragments", stats.fragments);
+    if (stats.fragments != 0) out += render_reassembly(stats);
     out += count_line("truncated", stats.truncated);
     if (stats.truncated != 0) {
         static constexpr const char* k_layers[] = {"none", "link", "ip", "tcp", "tcp options"};

@@ -19,6 +19,36 @@ add_test(NAME tshark_diff_testdata
                  ${PROJECT_SOURCE_DIR}/tests/diff/tshark_diff.py ${TCPVET_TESTDATA_CAPTURES})
 set_tests_properties(tshark_diff_testdata PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 900 LABELS "tshark" PROCESSORS 2)
 
+# IP fragments against TShark (which reassembles them by default), strictly: the corpus captures
+# that hold IPv4 or IPv6 fragments, outer or inside ERSPAN and GTP-U, must agree frame by frame
+# and per conversation. Left out: three tcpdump "oobr" files whose cut first fragments tshark
+# shows without a tcp.len, and drop-protocol-change, whose one difference is a bogus TCP header.
+set(TCPVET_FRAGMENT_CAPTURES "")
+foreach(name
+        pcapplusplus__ExamplesTest__expected_output__http_req_frag.pcap
+        pcapplusplus__ExamplesTest__expected_output__ipfragutil_bpf_filter.pcap
+        pcapplusplus__ExamplesTest__expected_output__ipfragutil_ip_ids.pcap
+        pcapplusplus__ExamplesTest__pcap_examples__frag_http_req.pcap
+        pcapplusplus__ExamplesTest__pcap_examples__ip-frag.pcap
+        suricata-verify__defrag__bug-6887-defrag-ipv6-tcp__frag-ip-tcp.pcap
+        suricata-verify__ipv6-evasion__ipv6-malformed-fragments-25__frag-25.pcap
+        suricata-verify__ipv6-evasion__ipv6-malformed-fragments-26__frag-26.pcap
+        tcpdump__arcnet-rfc1051-arp-icmp-http.pcap
+        tcpdump__babel_update_oobr.pcap
+        tcpdump__bgp-aigp.pcap
+        zeek__erspan.pcap
+        zeek__ipv4__fragmented-3.pcap
+        zeek__ipv4__fragmented-4.pcap
+        zeek__tunnels__gtp__gtp_ext_header.pcap)
+  list(APPEND TCPVET_FRAGMENT_CAPTURES ${TCPVET_SHARED_CORPUS}/tcp/${name})
+endforeach()
+add_test(NAME tshark_diff_corpus_fragments
+         COMMAND ${CMAKE_COMMAND} -E env TSHARK_DIFF_ARGS=--conversations bash ${TCPVET_ROBUST_DIR}/run_tshark_diff.sh
+                 --strict $<TARGET_FILE:tcpvet> ${PROJECT_SOURCE_DIR}/tests/diff/tshark_diff.py
+                 ${TCPVET_FRAGMENT_CAPTURES})
+set_tests_properties(tshark_diff_corpus_fragments PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 600 LABELS "corpus;tshark"
+                     PROCESSORS 2)
+
 # The public TCP corpus: differences are reported (and kept in the build directory), not failed;
 # a crash of tshark_diff.py or of tcpvet is. TCPVET_DIFF_STRICT=ON makes every difference fail.
 option(TCPVET_DIFF_STRICT "tshark_diff_corpus fails on any difference" OFF)

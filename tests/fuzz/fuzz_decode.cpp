@@ -11,6 +11,7 @@
 #include "fuzz_touch.hpp"
 #include "tcpvet/capture/capture_stats.hpp"
 #include "tcpvet/decode/dispatch.hpp"
+#include "tcpvet/decode/ip_reassembler.hpp"
 
 namespace {
 
@@ -34,9 +35,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         wire_len += k_cut_extra;
     }
 
+    // Once alone (tshark's ip.defragment:FALSE view), then through a reassembler, which holds a
+    // fragment (one frame cannot complete a datagram; fuzz_pipeline feeds whole captures).
+    tcpvet::DecodedPacket lone;
+    lone.frame = 1;
+    tcpvet::decode::decode_frame(link_type, frame, wire_len, lone);
+    tcpvet::decode::IpReassembler reassembler;
     tcpvet::DecodedPacket packet;
     packet.frame = 1;
-    tcpvet::decode::decode_frame(link_type, frame, wire_len, packet);
+    tcpvet::decode::decode_frame(link_type, frame, wire_len, packet, nullptr, &reassembler);
+    tcpvet::fuzz::require(packet.cls == lone.cls || lone.fragment_first || lone.ip_fragment);
+    reassembler.finish();
+    tcpvet::fuzz::require(reassembler.stats().reassembled == 0);
 
     tcpvet::fuzz::Sink sink;
     tcpvet::fuzz::require(packet.caplen == frame.size());

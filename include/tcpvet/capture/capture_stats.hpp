@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <limits>
 
+#include "tcpvet/decode/ip_reassembler.hpp"
 #include "tcpvet/packet.hpp"
 
 namespace tcpvet::capture {
@@ -27,9 +28,12 @@ struct CaptureStats {
     std::uint64_t icmp = 0;
     std::uint64_t other_ip = 0;
     std::uint64_t malformed = 0;
-    std::uint64_t fragments = 0;                  // every IP fragment seen (first fragments included)
-    std::uint64_t truncated = 0;                  // packets cut short at any layer
-    std::array<std::uint64_t, 5> truncated_at{};  // indexed by Layer
+    std::uint64_t fragments = 0;                   // every IP fragment seen (first fragments included)
+    bool ip_reassembly = true;                     // fragments were reassembled (--no-ip-reassembly: false)
+    decode::ReassemblyStats reassembly{};          // what reassembly did, when on
+    decode::ReassemblyLimits reassembly_limits{};  // the bounds it ran with
+    std::uint64_t truncated = 0;                   // packets cut short at any layer
+    std::array<std::uint64_t, 5> truncated_at{};   // indexed by Layer
     std::uint64_t bad_ip_checksum = 0;
     std::uint64_t bad_tcp_checksum = 0;
     std::uint64_t unverified_tcp_checksum = 0;

@@ -18,6 +18,7 @@ struct Options {
     std::vector<std::string> inputs;  // positionals and -r, in order
     std::string filter;               // BPF
     bool tunnel_key = false;          // --tunnel-key
+    bool no_ip_reassembly = false;    // --no-ip-reassembly: each fragment decoded alone
     OutputFormat format = OutputFormat::text;
     std::string output;  // empty: stdout
     ColorMode color = ColorMode::automatic;

@@ -24,6 +24,13 @@ struct IpResult {
     ChecksumResult header_checksum = ChecksumResult::unverified;  // IPv4 only
     bool fragment = false;        // part of a fragmented datagram (first fragments included)
     bool first_fragment = false;  // offset 0 with more fragments: carries the upper-layer header
+    // For a fragment: what reassembly needs (ip_reassembler.hpp's IpFragment).
+    bool more_fragments = false;
+    std::uint8_t fragment_protocol = 0;  // IPv6: the Fragment header's next header
+    std::uint32_t fragment_id = 0;       // IPv4 identification or IPv6 Fragment header id
+    std::uint32_t fragment_offset = 0;   // in bytes
+    Bytes fragment_data{};               // the fragmentable part (IPv4: the payload)
+    std::uint32_t fragment_claimed = 0;  // its length as the header claims it
     // False when an upper-layer checksum cannot be judged from this packet alone: the length
     // was inferred (TSO, length field 0) or an IPv6 routing header changes the final destination.
     bool checksum_verifiable = true;

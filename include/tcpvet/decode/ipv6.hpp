@@ -14,4 +14,9 @@ namespace tcpvet::decode {
 // `reported_len` is the packet's wire length, used when the payload length field is 0.
 [[nodiscard]] IpResult decode_ipv6(Bytes packet, std::uint32_t reported_len) noexcept;
 
+// The upper layer of a reassembled IPv6 datagram: `fragmentable` (the whole fragmentable part,
+// RFC 8200 §4.5) walked from `next_header`, with the fixed-header fields of `fixed`.
+[[nodiscard]] IpResult decode_ipv6_fragmentable(const IpResult& fixed, Bytes fragmentable,
+                                                std::uint8_t next_header) noexcept;
+
 }  // namespace tcpvet::decode
