@@ -350,6 +350,7 @@ SegmentAnalysis SequenceAnalyzer::analyze(unsigned direction, const DecodedPacke
             }
             if (timed->has_data && !timed->retransmitted && rtt >= 0) {
                 record_rtt(rev.figures, rtt);
+                out.rtt_sample_ns = rtt;
             }
         }
 

@@ -26,6 +26,7 @@ Examples:
   tcpvet packets capture.pcap --format ndjson  one JSON object per TCP segment
   tcpvet conversations capture.pcapng -f 'port 443'
   tcpvet ladder capture.pcap --stream 0 --explain
+  tcpvet graph capture.pcap --stream 0 --kind sequence -o stream0.svg
   tcpvet analyze a.pcap b.pcap --format json -o report.json
   tcpvet anomalies capture.pcap --fail-on warning --threshold close_wait_seconds=30
   tcpvet live -i lo --duration 10 --format ndjson | jq .
@@ -94,9 +95,32 @@ CLI::App* add_file_command(CLI::App& app, Options& options, const std::string& n
     return command;
 }
 
+// `graph`: its own --format (svg, csv, json), not the text/json/ndjson of the report commands.
+void add_graph_command(CLI::App& app, Options& options) {
+    CLI::App* graph = app.add_subcommand("graph", "one stream's time-sequence, throughput, RTT or window graph");
+    add_input_options(*graph, options);
+    graph->add_option("--stream", options.stream, "the conversation to draw (tcp.stream number)")->required();
+    graph->add_option("--kind", options.graph_kind, "sequence, throughput, rtt or window")
+        ->check(CLI::IsMember({"sequence", "throughput", "rtt", "window"}))
+        ->capture_default_str();
+    graph
+        ->add_option("--direction", options.graph_direction,
+                     "whose data: client or server (default: the side that sent more payload)")
+        ->check(CLI::IsMember({"client", "server"}));
+    graph->add_option("--interval", options.graph_interval_s, "throughput interval in seconds (default: span / ~100)")
+        ->check(CLI::PositiveNumber);
+    graph->add_option("--format", options.graph_format, "svg (a picture), csv or json (the series behind it)")
+        ->check(CLI::IsMember({"svg", "csv", "json"}))
+        ->capture_default_str();
+    graph->add_option("-o,--output", options.output, "write output to FILE instead of standard output");
+    graph->add_flag("-q,--quiet", options.quiet, "no progress bar or status line");
+    add_tracking_options(*graph, options);
+    graph->callback([&options] { options.command = "graph"; });
+}
+
 bool is_subcommand_name(const std::string& word) {
-    static const std::vector<std::string> k_names = {"analyze", "packets", "conversations", "ladder",
-                                                     "follow",  "live",    "help",          "anomalies"};
+    static const std::vector<std::string> k_names = {"analyze", "packets", "conversations", "ladder", "follow",
+                                                     "live",    "help",    "anomalies",     "graph"};
     for (const std::string& name : k_names) {
         if (word == name) return true;
     }
@@ -108,6 +132,7 @@ int run_command(const Options& options) {
     if (options.command == "conversations") return run_conversations(options);
     if (options.command == "ladder") return run_ladder(options);
     if (options.command == "follow") return run_follow(options);
+    if (options.command == "graph") return run_graph(options);
     if (options.command == "live") return run_live(options);
     if (options.command == "anomalies") return run_anomalies(options);
     return run_analyze(options);
@@ -145,6 +170,8 @@ int run(int argc, char** argv) {
     follow->add_option("--as", options.follow_as, "ascii, hex, or raw (exact bytes; both directions concatenated)")
         ->check(CLI::IsMember({"ascii", "hex", "raw"}))
         ->capture_default_str();
+
+    add_graph_command(app, options);
 
     CLI::App* live = app.add_subcommand("live", "capture from an interface, report conversations as they end");
     live->add_option("-i,--interface", options.live.interface, "interface to capture on");

@@ -1,9 +1,9 @@
 # bash completion for tcpvet(1). Installed as share/bash-completion/completions/tcpvet.
 # Subcommands, each subcommand's options (as src/cli/app.cpp defines them), the values of
-# --format/--color/--as/--direction/--fail-on/--threshold, capture files for inputs and -r,
+# --format/--color/--as/--direction/--kind/--fail-on/--threshold, capture files for inputs and -r,
 # interfaces for `live -i`. tests/completion/check_completion.sh keeps it in step with --help.
 
-_tcpvet_subcommands="analyze packets conversations ladder follow anomalies live"
+_tcpvet_subcommands="analyze packets conversations ladder follow graph anomalies live"
 
 # Options every file-reading subcommand accepts.
 _tcpvet_input_opts="-r --read -f --filter --no-ip-reassembly"
@@ -26,6 +26,10 @@ _tcpvet_options_for() {
         packets) echo "$common" ;;
         ladder) echo "$common --stream --absolute --explain" ;;
         follow) echo "$common --stream --direction --as" ;;
+        graph)
+            echo "$_tcpvet_input_opts --format -o --output -q --quiet $_tcpvet_tracking_opts -h --help" \
+                "--stream --kind --direction --interval"
+            ;;
         live)
             echo "-i --interface -f --filter --duration -c --count --snaplen --no-promisc -w --write -Z --user" \
                 "--list-interfaces $_tcpvet_output_opts $_tcpvet_anomaly_opts $_tcpvet_tracking_opts -h --help"
@@ -85,10 +89,23 @@ _tcpvet() {
     fi
 
     case "$prev" in
-        --format) COMPREPLY=($(compgen -W "text json ndjson" -- "$cur")); return ;;
+        --format)
+            if [[ "$command" == graph ]]; then
+                COMPREPLY=($(compgen -W "svg csv json" -- "$cur"))
+            else
+                COMPREPLY=($(compgen -W "text json ndjson" -- "$cur"))
+            fi
+            return ;;
+        --kind) COMPREPLY=($(compgen -W "sequence throughput rtt window" -- "$cur")); return ;;
         --color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
         --as) COMPREPLY=($(compgen -W "ascii hex raw" -- "$cur")); return ;;
-        --direction) COMPREPLY=($(compgen -W "both client server" -- "$cur")); return ;;
+        --direction)
+            if [[ "$command" == graph ]]; then
+                COMPREPLY=($(compgen -W "client server" -- "$cur"))
+            else
+                COMPREPLY=($(compgen -W "both client server" -- "$cur"))
+            fi
+            return ;;
         --fail-on) COMPREPLY=($(compgen -W "info warning critical" -- "$cur")); return ;;
         --threshold)
             compopt -o nospace 2>/dev/null
@@ -110,7 +127,7 @@ _tcpvet() {
             COMPREPLY=($(compgen -d -- "$cur"))
             return ;;
         -f | --filter | --stream | --idle-timeout | --closed-linger | --max-flows | --max-conversations | \
-            --half-open-list | --duration | -c | --count | --snaplen | --threads)
+            --half-open-list | --duration | -c | --count | --snaplen | --threads | --interval)
             return ;;  # a value of the user's choosing
     esac
 

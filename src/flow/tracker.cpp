@@ -254,6 +254,7 @@ void Tracker::start_half_open(const DecodedPacket& packet, const Lookup& where, 
     if (reused_from != Conversation::k_no_stream)
         info.analysis.flags |= analysis::bit(analysis::SegmentFlag::reused_ports);
     info.state_after = {TcpState::syn_sent, TcpState::listen};
+    info.sender_window = packet.tcp.window;  // a SYN's window is never scaled
     info.compact = true;
     m_observer.on_segment(packet, info);
 }
@@ -294,6 +295,7 @@ void Tracker::handle_half_open(const DecodedPacket& packet, const Lookup& where,
         info.analysis.rel_ack = packet.tcp.ack;
         info.analysis.flags = analysis::bit(analysis::SegmentFlag::retransmission);
         info.state_after = {TcpState::syn_sent, TcpState::listen};
+        info.sender_window = packet.tcp.window;  // a SYN's window is never scaled
         info.compact = true;
         m_observer.on_segment(packet, info);
         return;
@@ -325,6 +327,7 @@ void Tracker::handle_half_open(const DecodedPacket& packet, const Lookup& where,
         info.analysis.rel_ack = 1;
         if (retransmission) info.analysis.flags = analysis::bit(analysis::SegmentFlag::retransmission);
         info.state_after = {TcpState::syn_sent, TcpState::syn_received};
+        info.sender_window = packet.tcp.window;  // a SYN's window is never scaled
         info.compact = true;
         m_observer.on_segment(packet, info);
         return;
@@ -579,6 +582,12 @@ void Tracker::describe_conversation(Conversation& conversation, unsigned side, c
     if (scaling_known) shift = static_cast<unsigned>(std::min<int>(receiver.options.window_scale, 14));
     if (!syns_seen) shift = 14;
     info.receiver_window = std::uint64_t{receiver.last_window} << shift;
+    // RFC 7323 §2.2: the window field of a SYN is never scaled.
+    unsigned sender_shift = 0;
+    if (scaling_known) sender_shift = static_cast<unsigned>(std::min<int>(sender.options.window_scale, 14));
+    if (!syns_seen) sender_shift = 14;
+    if (packet.tcp.has(tcp_flag::syn)) sender_shift = 0;
+    info.sender_window = std::uint64_t{packet.tcp.window} << sender_shift;
 }
 
 // Payload goes to the sender's stream; the ACK field lets the peer's stream skip what never came.

@@ -47,7 +47,10 @@ expect_exactly() {  # LINE "SORTED WORDS"
     fi
 }
 
-expect "tcpvet " analyze packets conversations ladder follow anomalies live
+expect "tcpvet " analyze packets conversations ladder follow graph anomalies live
+expect_exactly "tcpvet graph x.pcap --stream 0 --format " "csv json svg"
+expect_exactly "tcpvet graph x.pcap --stream 0 --kind " "rtt sequence throughput window"
+expect_exactly "tcpvet graph x.pcap --direction " "client server"
 expect_exactly "tcpvet con" "conversations"
 expect_exactly "tcpvet -" "--help --version -h"
 expect_exactly "tcpvet packets x.pcap --format " "json ndjson text"

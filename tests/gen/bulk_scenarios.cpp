@@ -234,6 +234,71 @@ void mixed_step(MixedSlot& m) {
 
 }  // namespace
 
+// One long download for the graph views and their benchmark: --count server data segments
+// (default 1,000,000) of 1448 bytes, ACKed every second one after a delay that cycles through
+// 20-90 us (RTT and throughput change in steps); every count/40 segments one is lost, the client
+// SACKs the next three (duplicate ACKs) and the server fast-retransmits it; every count/4 the
+// client's window closes for 30 ms while the server probes.
+void play_bulk_stream(Wire& w, const GenOptions& opt) {
+    const std::uint64_t total = opt.count != 0 ? opt.count : 1000000;
+    constexpr std::uint32_t k_mss = 1448;
+    const std::uint64_t loss_every = std::max<std::uint64_t>(total / 40, 20);
+    const std::uint64_t stall_every = std::max<std::uint64_t>(total / 4, 50);
+    Conn k(w, opt, 50300);
+    TcpPeer& c = k.c;
+    TcpPeer& s = k.s;
+    w.set_step_us(10);
+    c.syn(0x1000);
+    s.synack(0x8000);
+    c.ack();
+    c.data(120, flag::psh);
+    std::uint64_t sent = 0;
+    std::uint64_t losses = 0;
+    std::uint64_t stalls = 0;
+    while (sent < total) {
+        if (sent % loss_every == loss_every / 2 && sent + 4 <= total) {
+            const std::uint32_t lost = s.snd_nxt();
+            s.lose(k_mss);
+            for (int i = 0; i < 3; ++i) {
+                s.data(k_mss);
+                c.options_once(sack_option(lost + k_mss, s.snd_nxt())).ack();
+            }
+            s.retransmit(lost, k_mss);
+            c.set_rcv_nxt(s.snd_nxt());
+            c.ack();
+            sent += 4;
+            ++losses;
+            continue;
+        }
+        if (sent % stall_every == stall_every - 1) {
+            c.set_window(0);
+            c.ack();
+            w.after_ms(20);
+            s.zero_window_probe();
+            c.ack();
+            w.after_ms(10);
+            c.set_window(TcpPeer::k_window);
+            c.ack();
+            ++stalls;
+        }
+        s.data(k_mss);
+        ++sent;
+        if (sent % 2 == 0) {
+            w.after_us(20 + 10 * static_cast<std::int64_t>((sent / (total / 16 + 1)) % 8));
+            c.ack();
+        }
+    }
+    c.ack();
+    s.fin();
+    c.ack();
+    c.fin();
+    s.ack();
+    std::fprintf(stderr,
+                 "bulk_stream: %" PRIu64 " server data segments, %" PRIu64 " lost and retransmitted, %" PRIu64
+                 " zero-window stalls; %" PRIu64 " frames\n",
+                 sent, losses, stalls, w.frames());
+}
+
 void play_syn_flood(Wire& w, const GenOptions& opt) {
     run_flood(w, opt, FloodPlan{"syn_flood", opt.count != 0 ? opt.count : 100000, 20, 0, true});
 }

@@ -637,7 +637,7 @@ void play_sample(Wire& w, const GenOptions& opt) {
 }  // namespace
 
 std::span<const Scenario> scenarios() noexcept {
-    static constexpr std::array<Scenario, 46> k_all{{
+    static constexpr std::array<Scenario, 47> k_all{{
         {"textbook", "blog-post handshake/transfer/close with ISNs 8000/15000 (RFC-correct third segment)",
          play_textbook},
         {"textbook_third_segment", "as textbook, but the third segment uses seq 8000 as the post draws it",
@@ -682,6 +682,9 @@ std::span<const Scenario> scenarios() noexcept {
         {"mixed", "benchmark: --count packets (2000000) of interleaved complete connections", play_mixed},
         {"flood", "benchmark: --count SYNs (2000000) from 1000000 spoofed sources + 1000 normal connections",
          play_flood},
+        {"bulk_stream",
+         "graphs: one download of --count segments (1000000), a fast retransmit every count/40, 4 zero-window stalls",
+         play_bulk_stream},
         {"anomaly_port_scan",
          "one source tries 60 ports of a host: odd ports refuse (REJ), even ports stay silent (S0)",
          play_anomaly_port_scan},

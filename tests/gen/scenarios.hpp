@@ -45,6 +45,7 @@ void play_syn_flood(Wire& w, const GenOptions& opt);
 void play_mixed(Wire& w, const GenOptions& opt);
 void play_flood(Wire& w, const GenOptions& opt);
 void play_long_stream(Wire& w, const GenOptions& opt);
+void play_bulk_stream(Wire& w, const GenOptions& opt);
 
 // One capture per anomaly kind no other scenario shows (anomaly_scenarios.cpp).
 void play_anomaly_port_scan(Wire& w, const GenOptions& opt);

@@ -15,10 +15,13 @@ namespace tcpvet::analysis {
 // spurious retransmission also carries `retransmission` (its expert info adds both).
 struct SegmentAnalysis {
     SegmentFlags flags = 0;
-    std::uint32_t rel_seq = 0;          // tcp.seq with Wireshark's default relative numbering
-    std::uint32_t rel_ack = 0;          // tcp.ack: relative when the ACK bit is set, else the raw field (as tshark)
-    std::uint32_t dup_ack_num = 0;      // tcp.analysis.duplicate_ack_num (0 if not a dup ack)
-    std::int64_t ack_rtt_ns = -1;       // tcp.analysis.ack_rtt, -1 if this segment acknowledges nothing new
+    std::uint32_t rel_seq = 0;      // tcp.seq with Wireshark's default relative numbering
+    std::uint32_t rel_ack = 0;      // tcp.ack: relative when the ACK bit is set, else the raw field (as tshark)
+    std::uint32_t dup_ack_num = 0;  // tcp.analysis.duplicate_ack_num (0 if not a dup ack)
+    std::int64_t ack_rtt_ns = -1;   // tcp.analysis.ack_rtt, -1 if this segment acknowledges nothing new
+    // The RTT sample this ACK gives the peer's figures (DirectionFigures::rtt_*: data, Karn's rule),
+    // -1 when it gives none; the graph draws exactly these samples.
+    std::int64_t rtt_sample_ns = -1;
     std::uint32_t bytes_in_flight = 0;  // tcp.analysis.bytes_in_flight (0 when not computed)
     bool has_bytes_in_flight = false;
 };

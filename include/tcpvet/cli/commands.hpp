@@ -11,5 +11,6 @@ int run_conversations(const Options& options);
 int run_ladder(const Options& options);
 int run_live(const Options& options);
 int run_follow(const Options& options);  // src/cli/follow_command.cpp
+int run_graph(const Options& options);   // src/cli/graph_command.cpp
 
 }  // namespace tcpvet::cli

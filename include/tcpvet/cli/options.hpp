@@ -40,6 +40,12 @@ struct Options {
     std::string follow_direction = "both";  // follow: both, client or server
     std::string follow_as = "ascii";        // follow: ascii, hex or raw
 
+    // graph (src/cli/graph_command.cpp)
+    std::string graph_kind = "sequence";  // sequence, throughput, rtt or window
+    std::string graph_format = "svg";     // svg, csv or json
+    std::string graph_direction;          // client or server (whose data); empty: the side that sent more
+    double graph_interval_s = 0.0;        // throughput interval; 0: chosen from the span
+
     // analyze
     std::string dump_streams_dir;  // --dump-streams: each direction's reassembled bytes to a file here
 

@@ -43,6 +43,7 @@ struct SegmentInfo {
     bool receiver_ack_known = false;    // the peer has sent an ACK
     std::uint32_t receiver_ack = 0;     // the peer's highest cumulative ACK so far
     std::uint64_t receiver_window = 0;  // the peer's last window, scaled (RFC 7323; shift 14 before both SYNs)
+    std::uint64_t sender_window = 0;    // this segment's window, scaled by the same rule (a SYN's never is)
     analysis::SegmentAnalysis analysis{};
     std::array<TcpState, 2> state_after{};  // [originator, responder]
     // The live record, valid during the call only; null when compact and in a threaded run.
