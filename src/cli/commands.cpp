@@ -352,13 +352,15 @@ int run_ladder(const Options& options) {
         const report::TextStyle style = text_style(options, output);
         ladder.color = style.color;
         ladder.width = style.width;
-        output.stream() << report::render_ladder(collector.conversation(), collector.rows(), ladder,
-                                                 collector.rows_dropped());
+        report::write_ladder(output.stream(), collector.conversation(), collector.rows(), ladder,
+                             collector.rows_dropped());
     } else {
-        json segments = json::array();
-        const std::vector<std::string> explanations =
-            options.explain ? report::explain_rows(collector.conversation(), collector.rows(), options.absolute)
-                            : std::vector<std::string>{};
+        // Written segment by segment (a document of 250,000 segments held as one json value would
+        // take about a kilobyte per segment), in the key order json::dump() gives the whole document.
+        std::ostream& out = output.stream();
+        out << "{\"conversation\":" << report::conversation_json(collector.conversation()).dump()
+            << ",\"schema_version\":" << json(report::k_schema_version).dump() << ",\"segments\":[";
+        const report::LadderExplainer explainer(collector.conversation(), collector.rows(), options.absolute);
         for (std::size_t i = 0; i < collector.rows().size(); ++i) {
             const report::LadderRow& row = collector.rows()[i];
             json item{{"frame", row.frame},
@@ -373,15 +375,10 @@ int run_ladder(const Options& options) {
                       {"window", row.window},
                       {"state_after", json::array({std::string(flow::state_name(row.state_after[0])),
                                                    std::string(flow::state_name(row.state_after[1]))})}};
-            if (options.explain) item["explain"] = explanations[i];
-            segments.push_back(std::move(item));
+            if (options.explain) item["explain"] = explainer.explain(i);
+            out << (i == 0 ? "" : ",") << item.dump();
         }
-        json document{{"schema_version", report::k_schema_version},
-                      {"stream", options.stream},
-                      {"conversation", report::conversation_json(collector.conversation())},
-                      {"segments", segments},
-                      {"segments_dropped", collector.rows_dropped()}};
-        output.stream() << document.dump() << '\n';
+        out << "],\"segments_dropped\":" << collector.rows_dropped() << ",\"stream\":" << options.stream << "}\n";
     }
     return finish_status(result, output);
 }

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <ostream>
+#include <sstream>
 #include <string_view>
 
 #include "tcpvet/analysis/verdicts.hpp"
@@ -320,9 +322,10 @@ void render_footer(std::string& out, const flow::Conversation& conversation, con
 
 }  // namespace
 
-std::string render_ladder(const flow::Conversation& conversation, const std::vector<LadderRow>& rows,
-                          const LadderOptions& options, std::uint64_t rows_dropped) {
+void write_ladder(std::ostream& sink, const flow::Conversation& conversation, const std::vector<LadderRow>& rows,
+                  const LadderOptions& options, std::uint64_t rows_dropped) {
     const std::size_t width = options.width;
+    constexpr std::size_t k_flush_bytes = 64 * 1024;
     std::string out;
 
     // Header: both endpoints on one line when it fits, else one per line.
@@ -373,8 +376,7 @@ std::string render_ladder(const flow::Conversation& conversation, const std::vec
     out += heading.bytes();
     out += '\n';
 
-    const std::vector<std::string> explanations =
-        options.explain ? explain_rows(conversation, rows, options.absolute) : std::vector<std::string>{};
+    const LadderExplainer explainer(conversation, rows, options.absolute);
     if (rows.empty()) out += "  (no segments)\n";
     for (std::size_t i = 0; i < rows.size(); ++i) {
         const LadderRow& row = rows[i];
@@ -408,13 +410,25 @@ std::string render_ladder(const flow::Conversation& conversation, const std::vec
             out += below.bytes();
             out += '\n';
         }
-        if (options.explain && !explanations[i].empty()) {
-            wrap_into(out, explanations[i], time_w + 3, width, options.color);
+        if (options.explain) {
+            const std::string text = explainer.explain(i);
+            if (!text.empty()) wrap_into(out, text, time_w + 3, width, options.color);
+        }
+        if (out.size() >= k_flush_bytes) {
+            sink << out;
+            out.clear();
         }
     }
 
     render_footer(out, conversation, options, rows.size(), rows_dropped);
-    return out;
+    sink << out;
+}
+
+std::string render_ladder(const flow::Conversation& conversation, const std::vector<LadderRow>& rows,
+                          const LadderOptions& options, std::uint64_t rows_dropped) {
+    std::ostringstream out;
+    write_ladder(out, conversation, rows, options, rows_dropped);
+    return std::move(out).str();
 }
 
 }  // namespace tcpvet::report

@@ -22,27 +22,7 @@ std::string_view side_name(unsigned side) noexcept { return side == 0 ? "client"
 // sequence analyzer numbered it, Wireshark-style), so explanations match the arrows exactly.
 class Numbers {
 public:
-    Numbers(const flow::Conversation& conversation, const std::vector<LadderRow>& rows, bool absolute)
-        : m_absolute(absolute) {
-        for (unsigned s = 0; s < 2; ++s) {
-            m_base[s] = conversation.side[s].isn_known ? conversation.side[s].isn : 0;
-            bool found = false;
-            for (const LadderRow& row : rows) {
-                if ((row.side & 1U) == s) {
-                    m_base[s] = row.seq - row.rel_seq;
-                    found = true;
-                    break;
-                }
-            }
-            if (found) continue;
-            for (const LadderRow& row : rows) {
-                if ((row.side & 1U) != s && has_flag(row, tcp_flag::ack)) {
-                    m_base[s] = row.ack - row.rel_ack;
-                    break;
-                }
-            }
-        }
-    }
+    Numbers(std::array<std::uint32_t, 2> base, bool absolute) : m_absolute(absolute), m_base(base) {}
 
     // A number in side `s`'s sequence space, as shown.
     [[nodiscard]] std::string show(unsigned s, std::uint32_t raw) const {
@@ -264,19 +244,38 @@ std::string explain_with(const std::vector<LadderRow>& rows, std::size_t index, 
 
 }  // namespace
 
-std::string explain_row(const flow::Conversation& conversation, const std::vector<LadderRow>& rows, std::size_t index,
-                        bool absolute) {
-    if (index >= rows.size()) return {};
-    return explain_with(rows, index, Numbers(conversation, rows, absolute));
+LadderExplainer::LadderExplainer(const flow::Conversation& conversation, const std::vector<LadderRow>& rows,
+                                 bool absolute)
+    : m_rows(rows), m_absolute(absolute) {
+    // The relative base of a side: its first row's seq - rel_seq, else the peer's first ACK, else the ISN.
+    for (unsigned s = 0; s < 2; ++s) {
+        m_base[s] = conversation.side[s].isn_known ? conversation.side[s].isn : 0;
+        bool found = false;
+        for (const LadderRow& row : rows) {
+            if ((row.side & 1U) == s) {
+                m_base[s] = row.seq - row.rel_seq;
+                found = true;
+                break;
+            }
+        }
+        if (found) continue;
+        for (const LadderRow& row : rows) {
+            if ((row.side & 1U) != s && has_flag(row, tcp_flag::ack)) {
+                m_base[s] = row.ack - row.rel_ack;
+                break;
+            }
+        }
+    }
 }
 
-std::vector<std::string> explain_rows(const flow::Conversation& conversation, const std::vector<LadderRow>& rows,
-                                      bool absolute) {
-    const Numbers numbers(conversation, rows, absolute);
-    std::vector<std::string> texts;
-    texts.reserve(rows.size());
-    for (std::size_t i = 0; i < rows.size(); ++i) texts.push_back(explain_with(rows, i, numbers));
-    return texts;
+std::string LadderExplainer::explain(std::size_t index) const {
+    if (index >= m_rows.size()) return {};
+    return explain_with(m_rows, index, Numbers(m_base, m_absolute));
+}
+
+std::string explain_row(const flow::Conversation& conversation, const std::vector<LadderRow>& rows, std::size_t index,
+                        bool absolute) {
+    return LadderExplainer(conversation, rows, absolute).explain(index);
 }
 
 }  // namespace tcpvet::report

@@ -4,6 +4,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <iosfwd>
 #include <string>
 #include <vector>
 
@@ -74,6 +75,11 @@ private:
     analysis::SegmentHistorian m_historian;
 };
 
+// Writes the diagram to `out` as it is laid out, a few kilobytes at a time (a capped ladder of
+// 250,000 rows is tens of megabytes of text).
+void write_ladder(std::ostream& out, const flow::Conversation& conversation, const std::vector<LadderRow>& rows,
+                  const LadderOptions& options, std::uint64_t rows_dropped = 0);
+
 // Renders the diagram: a header naming both endpoints (with ISNs), one line per segment with
 // time, the file's frame number, arrow, flags, seq/ack, len, window, analysis flags and both
 // endpoints' states after it, and the verdicts at the bottom. With options.explain, a line under
@@ -85,8 +91,18 @@ private:
 [[nodiscard]] std::string explain_row(const flow::Conversation& conversation, const std::vector<LadderRow>& rows,
                                       std::size_t index, bool absolute);
 
-// The --explain sentences of every row, in one pass.
-[[nodiscard]] std::vector<std::string> explain_rows(const flow::Conversation& conversation,
-                                                    const std::vector<LadderRow>& rows, bool absolute);
+// The --explain sentences of one conversation's rows: the relative bases are found once, and each
+// sentence then words the facts its row carries, at the same cost however many rows precede it.
+class LadderExplainer {
+public:
+    LadderExplainer(const flow::Conversation& conversation, const std::vector<LadderRow>& rows, bool absolute);
+    // Empty when there is nothing to say, or `index` is past the rows.
+    [[nodiscard]] std::string explain(std::size_t index) const;
+
+private:
+    const std::vector<LadderRow>& m_rows;
+    bool m_absolute;
+    std::array<std::uint32_t, 2> m_base{};
+};
 
 }  // namespace tcpvet::report
