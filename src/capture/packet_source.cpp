@@ -248,8 +248,10 @@ bool PacketSource::Impl::open_input(std::size_t index) {
         if (starts_with(errbuf, "error reading dump file")) {
             return fail(name + ": " + errbuf + compressed_note());
         }
-        if (std::strstr(errbuf, "file header bytes, only got 0") != nullptr) {
-            return fail(name + ": input is empty, not a capture file");  // an empty pipe
+        // Not even the 4-byte magic (an empty pipe). Once the magic is read, a short header is
+        // reported by libpcap as "truncated", not as empty.
+        if (std::strstr(errbuf, "tried to read 4 file header bytes, only got 0") != nullptr) {
+            return fail(name + ": input is empty, not a capture file");
         }
         return fail(name + ": not a capture file: " + errbuf);
     }

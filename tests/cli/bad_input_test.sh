@@ -45,6 +45,16 @@ for case in "text.txt:not a capture file" "empty.pcap:empty" "missing.pcap:No su
     check "$file: exit 1, one line naming the file ('$expect')" \
         '[[ $rc -eq 1 && $(wc -l <"$work/err") -eq 1 ]] && grep -q "$file" "$work/err" && grep -q "$expect" "$work/err"'
 done
+# A pcap magic and nothing more is cut short, not empty; an empty pipe is empty.
+head -c 4 "$sample" >"$work/magic.pcap"
+"$tcpvet" "$work/magic.pcap" >/dev/null 2>"$work/err"
+rc=$?
+check "a bare pcap magic: exit 1 (rc=$rc), a truncated header, not 'empty': $(cat "$work/err")" \
+    '[[ $rc -eq 1 ]] && grep -q "magic.pcap: not a capture file: truncated" "$work/err" && ! grep -q empty "$work/err"'
+"$tcpvet" - </dev/null >/dev/null 2>"$work/err"
+rc=$?
+check "an empty stdin: exit 1 (rc=$rc), 'stdin: input is empty'" \
+    '[[ $rc -eq 1 && "$(cat "$work/err")" == "tcpvet: stdin: input is empty, not a capture file" ]]'
 
 "$tcpvet" analyze --no-such-option "$sample" >/dev/null 2>&1
 check "unknown option: exit 1" '[[ $? -eq 1 ]]'
