@@ -108,7 +108,7 @@ count_ctest() {
 
 # ---------------------------------------------------------------------------------------------
 packages=(build-essential cmake pkg-config libpcap-dev zlib1g-dev libzstd-dev zstd gzip libcli11-dev nlohmann-json3-dev doctest-dev
-          clang-14 libclang-rt-14-dev clang-format-14 tshark tcpdump python3 python3-jsonschema libxml2-utils groff-base iproute2)
+          clang-14 libclang-rt-14-dev clang-format-14 tshark wireshark-common tcpdump python3 python3-jsonschema libxml2-utils groff-base iproute2)
 
 install_dependencies() {
     local missing=()

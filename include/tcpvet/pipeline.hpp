@@ -48,7 +48,7 @@ struct PipelineResult {
     std::shared_ptr<const EncapsulationTable> encapsulations;  // the table the conversations point into
     bool failed = false;
     bool interrupted = false;
-    std::string error;  // one line: file and packet number or byte offset
+    std::string error;  // one line per failed input (merged inputs may fail apart): file and packet or byte offset
 };
 
 // Reads `source` to its end (or error, interrupt, limit), then ends every conversation.

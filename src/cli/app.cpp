@@ -40,6 +40,8 @@ void add_input_options(CLI::App& command, Options& options) {
     command.add_option("-f,--filter", options.filter, "BPF capture filter, compiled by libpcap");
     command.add_flag("--no-ip-reassembly", options.no_ip_reassembly,
                      "analyse each IP fragment alone (tshark -o ip.defragment:FALSE)");
+    command.add_flag("--concatenate", options.concatenate,
+                     "read several inputs end to end instead of merging them by timestamp (as mergecap -a)");
 }
 
 void add_output_options(CLI::App& command, Options& options) {

@@ -17,7 +17,16 @@
 
 namespace tcpvet::cli {
 
-void print_error(const std::string& line) { std::cerr << "tcpvet: " << line << '\n'; }
+void print_error(const std::string& lines) {
+    // Several inputs may each have failed: one prefixed line per input.
+    std::size_t start = 0;
+    for (;;) {
+        const std::size_t end = lines.find('\n', start);
+        std::cerr << "tcpvet: " << lines.substr(start, end - start) << '\n';
+        if (end == std::string::npos) return;
+        start = end + 1;
+    }
+}
 
 bool Output::open(const Options& options, Placement placement) {
     // Before anything is created or truncated: -o and -w must not be an input (or each other).
@@ -120,6 +129,8 @@ capture::SourceOptions source_options(const Options& options) {
     capture::SourceOptions source;
     source.files = options.inputs;
     source.bpf_filter = options.filter;
+    source.concatenate = options.concatenate;
+    source.on_warning = [](const std::string& line) { print_error("warning: " + line); };
     source.live = options.live;
     return source;
 }

@@ -6,7 +6,7 @@
 _tcpvet_subcommands="analyze packets conversations ladder follow graph anomalies live"
 
 # Options every file-reading subcommand accepts.
-_tcpvet_input_opts="-r --read -f --filter --no-ip-reassembly"
+_tcpvet_input_opts="-r --read -f --filter --no-ip-reassembly --concatenate"
 _tcpvet_output_opts="--format -o --output --color -q --quiet"
 _tcpvet_tracking_opts="--idle-timeout --closed-linger --max-flows --max-conversations --half-open-list --tunnel-key"
 _tcpvet_anomaly_opts="--threshold --config --fail-on"

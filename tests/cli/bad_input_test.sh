@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Bad input at the command line: a capture cut mid-record still gets its report (of everything
 # before the cut) plus a one-line error naming the file and the packet, and exit status 1; files
-# that are not captures, empty or missing get one clean line and exit 1; usage errors exit 1.
+# that are not captures, empty or missing get one clean line and exit 1, and among several inputs
+# the others are still reported; usage errors exit 1.
 set -uo pipefail
 tcpvet="$1"
 testdata="$2"
@@ -55,6 +56,43 @@ check "a bare pcap magic: exit 1 (rc=$rc), a truncated header, not 'empty': $(ca
 rc=$?
 check "an empty stdin: exit 1 (rc=$rc), 'stdin: input is empty'" \
     '[[ $rc -eq 1 && "$(cat "$work/err")" == "tcpvet: stdin: input is empty, not a capture file" ]]'
+
+# Several inputs, one missing or damaged: one line naming it, exit 1, and the report still covers
+# the others (merged: all of them; --concatenate: those before the bad one).
+packets_of() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["capture"]["packets"])' "$1"; }
+other="$testdata/gen_close_wait.pcap"
+"$tcpvet" "$sample" --format json -q -o "$work/sample.json"
+"$tcpvet" "$other" --format json -q -o "$work/other.json"
+sample_packets=$(packets_of "$work/sample.json")
+other_packets=$(packets_of "$work/other.json")
+multi() {  # label want_packets want_error_text args...
+    local label="$1" want="$2" expect="$3"
+    shift 3
+    "$tcpvet" analyze "$@" --format json -q -o "$work/multi.json" 2>"$work/multi.err"
+    local rc=$?
+    local got
+    got=$(packets_of "$work/multi.json" 2>/dev/null || echo none)
+    check "$label: exit 1 (got $rc), one line '$expect', $want packets reported (got $got)" \
+        '[[ $rc -eq 1 && $(wc -l <"$work/multi.err") -eq 1 && $got == "$want" ]] && grep -q "$expect" "$work/multi.err"'
+}
+multi "merged, missing second input" "$sample_packets" "missing.pcap: No such file or directory" \
+    "$sample" "$work/missing.pcap"
+multi "merged, missing first input" "$sample_packets" "missing.pcap: No such file or directory" \
+    "$work/missing.pcap" "$sample"
+multi "merged, text second input" "$sample_packets" "text.txt: not a capture file" "$sample" "$work/text.txt"
+multi "merged, cut first input" "$((19 + other_packets))" "cut.pcap: packet 20 (byte offset $offset)" \
+    "$work/cut.pcap" "$other"
+multi "--concatenate, missing second input" "$sample_packets" "missing.pcap: No such file or directory" \
+    "$sample" "$work/missing.pcap" "$other" --concatenate
+multi "--concatenate, cut first input" 19 "cut.pcap: packet 20 (byte offset $offset)" \
+    "$work/cut.pcap" "$other" --concatenate
+"$tcpvet" conversations "$sample" "$work/missing.pcap" "$work/text.txt" --color never >"$work/multi.txt" \
+    2>"$work/multi.err"
+rc=$?
+check "merged, two bad inputs: exit 1, one prefixed line each, the text report printed" \
+    '[[ $rc -eq 1 && $(grep -c "^tcpvet: .*missing.pcap: No such file" "$work/multi.err") -eq 1 &&
+       $(grep -c "^tcpvet: .*text.txt: not a capture file" "$work/multi.err") -eq 1 &&
+       $(wc -l <"$work/multi.err") -eq 2 ]] && grep -q "originator" "$work/multi.txt"'
 
 "$tcpvet" analyze --no-such-option "$sample" >/dev/null 2>&1
 check "unknown option: exit 1" '[[ $? -eq 1 ]]'

@@ -28,3 +28,8 @@ set_tests_properties(cli_tunnel_key PROPERTIES TIMEOUT 120 LABELS "quick" SKIP_R
 add_test(NAME cli_output_safety
          COMMAND bash ${PROJECT_SOURCE_DIR}/tests/cli/output_safety_test.sh $<TARGET_FILE:tcpvet> ${PROJECT_SOURCE_DIR}/testdata)
 set_tests_properties(cli_output_safety PROPERTIES TIMEOUT 120 LABELS "quick")
+
+# Several inputs merge in time as mergecap does; --concatenate joins them; time running backwards warns.
+add_test(NAME cli_merge_inputs
+         COMMAND bash ${PROJECT_SOURCE_DIR}/tests/cli/merge_inputs_test.sh $<TARGET_FILE:tcpvet> ${PROJECT_SOURCE_DIR}/testdata)
+set_tests_properties(cli_merge_inputs PROPERTIES TIMEOUT 120 LABELS "quick" SKIP_RETURN_CODE 77)

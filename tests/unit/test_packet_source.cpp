@@ -17,6 +17,7 @@
 #include <iterator>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "tcpvet/capture/packet_source.hpp"
@@ -301,42 +302,144 @@ TEST_CASE("packet_source: pcapng with nanosecond resolution") {
     CHECK(frames[1].link_type == DLT_EN10MB);
 }
 
+SourceOptions concatenated(std::vector<std::string> paths) {
+    SourceOptions options = files(std::move(paths));
+    options.concatenate = true;
+    return options;
+}
+
+TEST_CASE("packet_source: several files merge by timestamp, the later file first on a tie") {
+    TempDir dir;
+    const std::string a = dir.write(
+        "a.pcap", pcap_bytes(k_magic_us, k_linktype_ethernet,
+                             {{1, 0, ethernet_tcp(1, 2)}, {3, 0, ethernet_tcp(1, 2)}, {5, 0, ethernet_tcp(1, 2)}}));
+    const std::string b =
+        dir.write("b.pcap", pcap_bytes(k_magic_ns, k_linktype_raw, {{2, 0, ipv4_tcp(3, 4)}, {3, 0, ipv4_tcp(3, 4)}}));
+    PacketSource source(files({a, b}));
+    REQUIRE(source.open());
+    const auto frames = read_all(source);
+    CHECK_FALSE(source.failed());
+    REQUIRE(frames.size() == 5);
+    const std::vector<std::size_t> want_input = {0, 1, 1, 0, 0};  // at 3 s, b's frame (the later file) first
+    const std::vector<std::int64_t> want_s = {1, 2, 3, 3, 5};
+    for (std::size_t i = 0; i < frames.size(); ++i) {
+        INFO("frame " << i + 1);
+        CHECK(frames[i].number == i + 1);
+        CHECK(frames[i].input_index == want_input[i]);
+        CHECK(frames[i].ts_ns == want_s[i] * 1'000'000'000);
+        CHECK(frames[i].link_type == (want_input[i] == 0 ? DLT_EN10MB : DLT_RAW));
+    }
+
+    PacketSource joined(concatenated({a, b}));
+    REQUIRE(joined.open());
+    const auto in_order = read_all(joined);
+    REQUIRE(in_order.size() == 5);
+    CHECK(in_order[2].ts_ns == 5'000'000'000);
+    CHECK(in_order[3].input_index == 1);
+}
+
 TEST_CASE("packet_source: a file cut mid-record names file, packet and byte offset, earlier frames stay") {
     TempDir dir;
     ByteVec bytes = pcap_bytes(k_magic_us, k_linktype_ethernet,
                                {{1, 0, ethernet_tcp(1, 2)}, {2, 0, ethernet_tcp(1, 2)}, {3, 0, ethernet_tcp(1, 2)}});
     bytes.erase(bytes.end() - 30, bytes.end());  // the third record keeps its header and 24 of its 54 bytes
     const std::string cut = dir.write("cut.pcap", bytes);
-    const std::string after =
-        dir.write("after.pcap", pcap_bytes(k_magic_us, k_linktype_ethernet, {{9, 0, ethernet_tcp(1, 2)}}));
-
-    PacketSource source(files({cut, after}));
-    REQUIRE(source.open());
-    const auto frames = read_all(source);
-    CHECK(frames.size() == 2);  // the file after the damaged one is not read
-    CHECK(source.failed());
-    const std::string& error = source.error();
-    INFO(error);
+    const std::string other = dir.write(
+        "other.pcap",
+        pcap_bytes(k_magic_us, k_linktype_ethernet, {{2, 500000, ethernet_tcp(3, 4)}, {9, 0, ethernet_tcp(3, 4)}}));
     const std::size_t third_record = 24 + 2 * (16 + 54);
-    CHECK(error.rfind(cut + ": packet 3 (byte offset " + std::to_string(third_record) + "): ", 0) == 0);
-    CHECK(contains(error, "truncated"));
-    CHECK(error.find('\n') == std::string::npos);
-    RawFrame raw;
-    CHECK_FALSE(source.next(raw));
+    const std::string where = cut + ": packet 3 (byte offset " + std::to_string(third_record) + "): ";
+
+    SUBCASE("merged: the damage ends that file only, the other is read to its end") {
+        PacketSource source(files({cut, other}));
+        REQUIRE(source.open());
+        const auto frames = read_all(source);
+        REQUIRE(frames.size() == 4);
+        CHECK(frames[2].ts_ns == 2'500'000'000);
+        CHECK(frames[3].ts_ns == 9'000'000'000);  // after the damage, in time
+        CHECK(frames[3].input_index == 1);
+        CHECK(source.failed());
+        const std::string& error = source.error();
+        INFO(error);
+        CHECK(error.rfind(where, 0) == 0);  // packet 3 of cut.pcap, whatever came between
+        CHECK(contains(error, "truncated"));
+        CHECK(error.find('\n') == std::string::npos);
+    }
+    SUBCASE("concatenated: reading stops at the damage, the file after it is not read") {
+        PacketSource source(concatenated({cut, other}));
+        REQUIRE(source.open());
+        const auto frames = read_all(source);
+        CHECK(frames.size() == 2);
+        CHECK(source.failed());
+        const std::string& error = source.error();
+        INFO(error);
+        CHECK(error.rfind(where, 0) == 0);
+        CHECK(contains(error, "truncated"));
+        CHECK(error.find('\n') == std::string::npos);
+    }
 }
 
-TEST_CASE("packet_source: an error in the second file stops after the first file's frames") {
+TEST_CASE("packet_source: a missing or bad input is said in one line, the other inputs are still read") {
     TempDir dir;
-    const std::string good =
-        dir.write("good.pcap", pcap_bytes(k_magic_us, k_linktype_ethernet, {{1, 0, ethernet_tcp(1, 2)}}));
+    const std::string first = dir.write(
+        "first.pcap",
+        pcap_bytes(k_magic_us, k_linktype_ethernet, {{1, 0, ethernet_tcp(1, 2)}, {4, 0, ethernet_tcp(1, 2)}}));
+    const std::string last =
+        dir.write("last.pcap", pcap_bytes(k_magic_us, k_linktype_ethernet, {{2, 0, ethernet_tcp(5, 6)}}));
     const std::string text =
         dir.write("notes.txt", ByteVec{'h', 'e', 'l', 'l', 'o', ' ', 'w', 'o', 'r', 'l', 'd', '\n'});
-    PacketSource source(files({good, text}));
-    REQUIRE(source.open());
-    const auto frames = read_all(source);
-    CHECK(frames.size() == 1);
-    CHECK(source.failed());
-    CHECK(source.error() == text + ": not a capture file: unknown file format");
+    const std::string missing = (dir.path / "nope.pcap").string();
+    const std::string missing_error = missing + ": No such file or directory";
+    const std::string text_error = text + ": not a capture file: unknown file format";
+    RawFrame raw;
+
+    SUBCASE("merged: a missing second input leaves the first's frames") {
+        PacketSource source(files({first, missing}));
+        REQUIRE(source.open());
+        CHECK(source.failed());  // known as soon as every input is opened
+        const auto frames = read_all(source);
+        CHECK(frames.size() == 2);
+        CHECK(source.failed());
+        CHECK(source.error() == missing_error);
+        CHECK_FALSE(source.next(raw));
+    }
+    SUBCASE("merged: a missing or bad input anywhere leaves out only itself") {
+        PacketSource source(files({missing, first, text, last}));
+        REQUIRE(source.open());
+        const auto frames = read_all(source);
+        REQUIRE(frames.size() == 3);
+        CHECK(frames[0].input_index == 1);
+        CHECK(frames[1].input_index == 3);
+        CHECK(frames[2].input_index == 1);
+        CHECK(source.failed());
+        CHECK(source.error() == missing_error + "\n" + text_error);  // one line each, in the order given
+    }
+    SUBCASE("merged: when no input opens, open() fails with every input's line") {
+        PacketSource source(files({text, missing}));
+        CHECK_FALSE(source.open());
+        CHECK(source.failed());
+        CHECK(source.error() == text_error + "\n" + missing_error);
+        CHECK_FALSE(source.next(raw));
+    }
+    SUBCASE("concatenated: a bad or missing second input stops after the first file's frames") {
+        for (const auto& [bad, bad_error] : {std::pair{text, text_error}, std::pair{missing, missing_error}}) {
+            INFO(bad);
+            PacketSource source(concatenated({first, bad, last}));
+            REQUIRE(source.open());
+            CHECK_FALSE(source.failed());
+            const auto frames = read_all(source);
+            CHECK(frames.size() == 2);  // last.pcap, after the bad input, is not read
+            CHECK(source.failed());
+            CHECK(source.error() == bad_error);
+            CHECK_FALSE(source.next(raw));
+        }
+    }
+    SUBCASE("concatenated: a directory is reported when its turn comes") {
+        PacketSource source(concatenated({first, dir.path.string()}));
+        REQUIRE(source.open());
+        CHECK(read_all(source).size() == 2);
+        CHECK(source.error() == dir.path.string() + ": is a directory, not a capture file");
+    }
 }
 
 TEST_CASE("packet_source: open errors for text, empty, missing files and directories") {
@@ -354,10 +457,9 @@ TEST_CASE("packet_source: open errors for text, empty, missing files and directo
         CHECK_FALSE(source.open());
         CHECK(source.error() == empty + ": file is empty (0 bytes), not a capture file");
     }
-    SUBCASE("missing file, even after a good one") {
-        const std::string good = dir.write("good.pcap", pcap_bytes(k_magic_us, k_linktype_ethernet, {}));
+    SUBCASE("missing file") {
         const std::string missing = (dir.path / "nope.pcap").string();
-        PacketSource source(files({good, missing}));
+        PacketSource source(files({missing}));
         CHECK_FALSE(source.open());
         CHECK(source.error() == missing + ": No such file or directory");
         RawFrame raw;
@@ -366,7 +468,7 @@ TEST_CASE("packet_source: open errors for text, empty, missing files and directo
     SUBCASE("directory") {
         PacketSource source(files({dir.path.string()}));
         CHECK_FALSE(source.open());
-        CHECK(contains(source.error(), "is a directory"));
+        CHECK(source.error() == dir.path.string() + ": is a directory, not a capture file");
     }
     SUBCASE("no input at all") {
         PacketSource source(SourceOptions{});

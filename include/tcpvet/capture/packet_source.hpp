@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -13,7 +14,7 @@ namespace tcpvet::capture {
 
 // One frame as libpcap delivered it. `data` stays valid until the next call to next().
 struct RawFrame {
-    std::uint64_t frame = 0;  // counted from 1 across all inputs
+    std::uint64_t frame = 0;  // counted from 1 across all inputs, in the order delivered (merged or concatenated)
     std::int64_t ts_ns = 0;
     std::uint32_t caplen = 0;
     std::uint32_t wire_len = 0;
@@ -31,10 +32,20 @@ struct LiveOptions {
     std::string drop_to_user;     // -Z: setuid/setgid to this user after opening the device
 };
 
+// How far back a file's own timestamps may step before a warning: small steps are ordinary
+// when several capture threads or interfaces share one file.
+constexpr std::int64_t k_backwards_warning_ns = 1'000'000'000;
+
 struct SourceOptions {
-    std::vector<std::string> files;  // read in order; "-" is standard input
-    std::string bpf_filter;          // compiled by libpcap, applied to files and live capture alike
-    LiveOptions live;                // used when `files` is empty and live.interface is set
+    std::vector<std::string> files;  // "-" is standard input
+    // Several files: merged in timestamp order as mergecap does (the earliest pending frame next;
+    // on equal timestamps the file given last, as mergecap), or read end to end when `concatenate` is set.
+    bool concatenate = false;
+    // Called once per file, the first time its own timestamps step back by more than
+    // k_backwards_warning_ns (one line naming the file and frame); may be empty.
+    std::function<void(const std::string&)> on_warning;
+    std::string bpf_filter;  // compiled by libpcap, applied to files and live capture alike
+    LiveOptions live;        // used when `files` is empty and live.interface is set
     // A whole capture file held in memory (fuzzers, tests), read when `files` is empty and
     // `memory` is not. Named "memory" in messages. The bytes must outlive the source.
     Bytes memory{};
@@ -62,13 +73,18 @@ public:
     PacketSource(const PacketSource&) = delete;
     PacketSource& operator=(const PacketSource&) = delete;
 
-    // Opens the first input (file or device) and compiles the filter.
-    // On failure returns false and error() holds one line naming the file/interface.
+    // Opens the first input (file or device) and compiles the filter; merging, every input.
+    // On failure returns false and error() holds one line naming the file/interface. A missing
+    // file is not checked up front: it fails when its turn comes, as a file that is not a capture.
+    // Merging, open() fails only when no input can be opened; an input that cannot is left out,
+    // and failed() and error() say so at once.
     bool open();
 
     // Next frame; false at the end of all input or on an error (then failed() is true).
-    // An error mid-file (cut record, caplen > snaplen, unreadable block) stops reading;
-    // frames already returned stay valid results.
+    // Read end to end, an error (a missing or bad next file; mid-file a cut record, caplen >
+    // snaplen, an unreadable block) stops reading; frames already returned stay valid results.
+    // Merging, an error ends only the input it is in: the other inputs are read to their end,
+    // so failed() may be true while next() still returns frames.
     bool next(RawFrame& frame);
 
     // Ask a live capture (or a file read) to stop soon; safe from a signal handler.
@@ -80,7 +96,9 @@ public:
     void close() noexcept;
 
     [[nodiscard]] bool failed() const noexcept;
-    // "FILE: packet N (byte offset B): what libpcap said" or "FILE: not a capture file: ..."
+    // "FILE: packet N (byte offset B): what libpcap said" or "FILE: not a capture file: ...";
+    // merging, one such line per input that failed (joined by '\n'), N counting that file's own
+    // packets.
     [[nodiscard]] const std::string& error() const noexcept;
     [[nodiscard]] ReadProgress progress() const noexcept;
     [[nodiscard]] LiveDropStats live_drop_stats() const noexcept;

@@ -19,8 +19,9 @@ inline constexpr int k_exit_ok = 0;
 inline constexpr int k_exit_error = 1;
 inline constexpr int k_exit_anomaly = 2;
 
-// One line on stderr, "tcpvet: ..." — the only way errors reach the user.
-void print_error(const std::string& line);
+// One line on stderr, "tcpvet: ..." — the only way errors reach the user; a message of several
+// lines (one per failed input) gets the prefix on each.
+void print_error(const std::string& lines);
 
 // Where a command writes: stdout or -o FILE, with a large buffer so line output is cheap. -o FILE is
 // refused when it (or -w) is one of the inputs, and is written to a temporary file that finish()

@@ -19,6 +19,7 @@ struct Options {
     std::string filter;               // BPF
     bool tunnel_key = false;          // --tunnel-key
     bool no_ip_reassembly = false;    // --no-ip-reassembly: each fragment decoded alone
+    bool concatenate = false;         // several inputs end to end instead of merged in time
     OutputFormat format = OutputFormat::text;
     std::string output;  // empty: stdout
     ColorMode color = ColorMode::automatic;
