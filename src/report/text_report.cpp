@@ -132,7 +132,8 @@ std::string render_reassembly(const capture::CaptureStats& stats) {
     };
     if (r.incomplete != 0) {
         out += "    " + pad_right("never completed", 22) + std::to_string(r.incomplete) + " (" +
-               std::to_string(r.incomplete_fragments) + " fragments)\n";
+               std::to_string(r.incomplete_fragments) +
+               (r.incomplete_fragments == 1 ? " fragment)\n" : " fragments)\n");
     }
     line("overlapping", r.overlaps);
     line("conflicting overlaps", r.conflicting_overlaps);

@@ -33,3 +33,9 @@ set_tests_properties(cli_output_safety PROPERTIES TIMEOUT 120 LABELS "quick")
 add_test(NAME cli_merge_inputs
          COMMAND bash ${PROJECT_SOURCE_DIR}/tests/cli/merge_inputs_test.sh $<TARGET_FILE:tcpvet> ${PROJECT_SOURCE_DIR}/testdata)
 set_tests_properties(cli_merge_inputs PROPERTIES TIMEOUT 120 LABELS "quick" SKIP_RETURN_CODE 77)
+
+# IPv4 fragments reassembled (in order, reversed, tiny first, overlapping, one never completed),
+# every reassembly counter as the scenario makes it, and --no-ip-reassembly's view.
+add_test(NAME cli_ip_fragments
+         COMMAND bash ${PROJECT_SOURCE_DIR}/tests/cli/ip_fragments_test.sh $<TARGET_FILE:tcpvet> ${PROJECT_SOURCE_DIR}/testdata)
+set_tests_properties(cli_ip_fragments PROPERTIES TIMEOUT 120 LABELS "quick")

@@ -15,7 +15,7 @@ scenarios=(
     simultaneous_open simultaneous_close three_segment_close half_close fin_unacked
     reset_by_server_with_data syn_retransmit synack_retransmit third_segment_data data_before_handshake synack_unanswered established_open responder_close_only syn_then_rst synack_then_rst syn_then_fin synack_then_fin midstream_open
     data_on_syn syn_unanswered rejected midstream port_reuse idle_resume
-    transfer_trouble invalid_flags close_wait
+    transfer_trouble invalid_flags close_wait ip_fragments
     anomaly_port_scan anomaly_host_scan anomaly_backscatter anomaly_rst_burst anomaly_zero_window_stall
     anomaly_retransmissions anomaly_rtt_outlier anomaly_isn_reuse anomaly_protocol_abuse
 )

@@ -507,6 +507,39 @@ void play_close_wait(Wire& w, const GenOptions& opt) {
     s.keepalive();  // 9 two minutes later, a server keep-alive; the capture ends
 }
 
+void play_ip_fragments(Wire& w, const GenOptions& opt) {
+    // Each piece list is a segment's IP payload (20-byte TCP header + data) cut into IPv4
+    // fragments; offsets are bytes (multiples of 8 but for the last piece's end).
+    static constexpr std::array<FragmentPiece, 2> k_in_order{{{0, 512, true}, {512, 0, false}}};
+    static constexpr std::array<FragmentPiece, 3> k_reversed{{{1024, 0, false}, {512, 512, true}, {0, 512, true}}};
+    static constexpr std::array<FragmentPiece, 2> k_tiny_first{{{0, 8, true}, {8, 0, false}}};
+    static constexpr std::array<FragmentPiece, 4> k_overlapping{
+        {{0, 512, true}, {0, 512, true}, {256, 512, true}, {768, 0, false}}};
+    static constexpr std::array<FragmentPiece, 1> k_first_only{{{0, 512, true}}};
+    Conn k(w, opt, 50026);
+    auto& c = k.c;
+    auto& s = k.s;
+    c.syn(1000);                                // 1
+    s.synack(5000);                             // 2
+    c.ack();                                    // 3
+    c.fragments_once(k_in_order).data(1400);    // 4, 5: the segment is in frame 5
+    s.ack();                                    // 6
+    c.fragments_once(k_reversed).data(1400);    // 7..9: last piece first; the segment is in frame 9
+    s.ack();                                    // 10
+    c.fragments_once(k_tiny_first).data(600);   // 11, 12: 8 bytes of TCP header first (RFC 1858)
+    s.ack();                                    // 13
+    c.fragments_once(k_overlapping).data(900);  // 14..17: a duplicate and an identical overlap
+    s.ack();                                    // 18
+    const std::uint32_t lost = c.snd_nxt();
+    c.fragments_once(k_first_only).data(700);  // 19: the datagram's last fragment never arrives
+    w.after_ms(200);
+    c.retransmit(lost, 700, psh);  // 20 the segment again, whole, after an RTO
+    s.ack();                       // 21
+    c.fin();                       // 22
+    s.fin();                       // 23
+    c.ack();                       // 24
+}
+
 namespace {
 
 // The README's demo capture (testdata/sample.pcap): eight conversations, one per outcome a user
@@ -637,7 +670,7 @@ void play_sample(Wire& w, const GenOptions& opt) {
 }  // namespace
 
 std::span<const Scenario> scenarios() noexcept {
-    static constexpr std::array<Scenario, 47> k_all{{
+    static constexpr std::array<Scenario, 48> k_all{{
         {"textbook", "blog-post handshake/transfer/close with ISNs 8000/15000 (RFC-correct third segment)",
          play_textbook},
         {"textbook_third_segment", "as textbook, but the third segment uses seq 8000 as the post draws it",
@@ -675,6 +708,8 @@ std::span<const Scenario> scenarios() noexcept {
          play_transfer_trouble},
         {"invalid_flags", "SYN+FIN, SYN+RST, null, Xmas segments; data after RST", play_invalid_flags},
         {"close_wait", "client FIN acked, server never closes; a server keep-alive 120 s later", play_close_wait},
+        {"ip_fragments", "segments as IPv4 fragments: in order, reversed, tiny first, overlapping, one never completed",
+         play_ip_fragments},
         {"syn_flood", "--count SYNs (100000) from spoofed 198.18.0.0/15 sources + 20 normal connections",
          play_syn_flood},
         {"long_stream", "benchmark: one conversation of --count segments (100000), acked every second",

@@ -39,6 +39,7 @@ void play_idle_resume(Wire& w, const GenOptions& opt);
 void play_transfer_trouble(Wire& w, const GenOptions& opt);
 void play_invalid_flags(Wire& w, const GenOptions& opt);
 void play_close_wait(Wire& w, const GenOptions& opt);
+void play_ip_fragments(Wire& w, const GenOptions& opt);
 
 // Large deterministic loads (bulk_scenarios.cpp).
 void play_syn_flood(Wire& w, const GenOptions& opt);

@@ -1,6 +1,8 @@
 // Wire clock and TcpPeer sequence/ack bookkeeping for the generator's scenarios.
 #include "tcp_peer.hpp"
 
+#include <algorithm>
+
 namespace tcpvet::gen {
 
 void Wire::send(const Segment& seg) noexcept {
@@ -8,6 +10,47 @@ void Wire::send(const Segment& seg) noexcept {
     m_writer.write(m_next_ns, m_builder.build(seg));
     m_next_ns += m_step_ns;
     ++m_frames;
+}
+
+void Wire::send_fragments(const Segment& seg, std::span<const FragmentPiece> pieces) noexcept {
+    constexpr std::size_t k_ethernet = 14;
+    constexpr std::size_t k_ip = 20;
+    constexpr std::size_t k_min_frame = 60;
+    if (m_kind != LinkKind::en10mb || seg.src.v6) {
+        send(seg);
+        return;
+    }
+    const std::span<const std::uint8_t> whole = m_builder.build(seg);
+    const std::size_t ip_total = (std::size_t{whole[k_ethernet + 2]} << 8U) | whole[k_ethernet + 3];
+    const std::span<const std::uint8_t> payload = whole.subspan(k_ethernet + k_ip, ip_total - k_ip);
+    for (const FragmentPiece& piece : pieces) {
+        const std::size_t begin = std::min<std::size_t>(piece.offset, payload.size());
+        const std::size_t length =
+            piece.length == 0 ? payload.size() - begin : std::min<std::size_t>(piece.length, payload.size() - begin);
+        m_fragment.assign(whole.begin(), whole.begin() + static_cast<std::ptrdiff_t>(k_ethernet + k_ip));
+        m_fragment.insert(m_fragment.end(), payload.begin() + static_cast<std::ptrdiff_t>(begin),
+                          payload.begin() + static_cast<std::ptrdiff_t>(begin + length));
+        std::uint8_t* ip = m_fragment.data() + k_ethernet;
+        const auto total = static_cast<std::uint16_t>(k_ip + length);
+        const auto flags_offset = static_cast<std::uint16_t>((piece.more ? 0x2000U : 0U) | (begin / 8));
+        ip[2] = static_cast<std::uint8_t>(total >> 8U);
+        ip[3] = static_cast<std::uint8_t>(total & 0xFFU);
+        ip[6] = static_cast<std::uint8_t>(flags_offset >> 8U);
+        ip[7] = static_cast<std::uint8_t>(flags_offset & 0xFFU);
+        ip[10] = 0;
+        ip[11] = 0;
+        std::uint32_t sum = 0;
+        for (std::size_t i = 0; i < k_ip; i += 2) sum += (std::uint32_t{ip[i]} << 8U) | ip[i + 1];
+        while ((sum >> 16U) != 0) sum = (sum & 0xFFFFU) + (sum >> 16U);
+        const auto checksum = static_cast<std::uint16_t>(~sum);
+        ip[10] = static_cast<std::uint8_t>(checksum >> 8U);
+        ip[11] = static_cast<std::uint8_t>(checksum & 0xFFU);
+        if (m_fragment.size() < k_min_frame) m_fragment.resize(k_min_frame, 0);  // Ethernet padding
+        m_last_ns = m_next_ns;
+        m_writer.write(m_next_ns, m_fragment);
+        m_next_ns += m_step_ns;
+        ++m_frames;
+    }
 }
 
 Address host_address(std::uint32_t v4, bool ipv6) noexcept {
@@ -44,6 +87,11 @@ TcpPeer& TcpPeer::ack_once(std::uint32_t ack) noexcept {
 
 TcpPeer& TcpPeer::options_once(const TcpOptionBytes& opts) noexcept {
     m_options_override = opts;
+    return *this;
+}
+
+TcpPeer& TcpPeer::fragments_once(std::span<const FragmentPiece> pieces) noexcept {
+    m_fragments_override = pieces;
     return *this;
 }
 
@@ -104,7 +152,12 @@ void TcpPeer::emit(std::uint16_t flags, std::uint32_t seq, std::uint32_t n, bool
     m_has_ack_override = false;
     m_options_override = TcpOptionBytes{};
 
-    m_wire->send(seg);
+    if (!m_fragments_override.empty()) {
+        m_wire->send_fragments(seg, m_fragments_override);
+        m_fragments_override = {};
+    } else {
+        m_wire->send(seg);
+    }
     if (deliver) {
         m_peer->receive(flags, seg.seq, n);
     }

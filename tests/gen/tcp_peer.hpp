@@ -3,11 +3,22 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
+#include <vector>
 
 #include "capture_writer.hpp"
 #include "frame_builder.hpp"
 
 namespace tcpvet::gen {
+
+// One IPv4 fragment of a segment's IP payload (the TCP header and data): `offset` and `length` in
+// bytes (offsets other than the last piece's end are multiples of 8, as RFC 791 requires), `more`
+// the MF flag. Pieces are sent in the order given: out of order, overlapping or missing on purpose.
+struct FragmentPiece {
+    std::uint32_t offset = 0;
+    std::uint32_t length = 0;  // 0: to the end of the payload
+    bool more = false;
+};
 
 // What the command line asked for; scenarios read link/ipv6/count/seed.
 struct GenOptions {
@@ -22,9 +33,12 @@ struct GenOptions {
 // moves on by the step (1 ms unless a scenario changes it).
 class Wire {
 public:
-    Wire(CaptureWriter& writer, LinkKind kind) : m_writer(writer), m_builder(kind) {}
+    Wire(CaptureWriter& writer, LinkKind kind) : m_writer(writer), m_builder(kind), m_kind(kind) {}
 
     void send(const Segment& seg) noexcept;
+    // Sends `seg` as the IPv4 fragments `pieces`, one frame each (Ethernet and IPv4 only; on any
+    // other link or with IPv6 the segment is sent whole).
+    void send_fragments(const Segment& seg, std::span<const FragmentPiece> pieces) noexcept;
     // The next frame comes `ms` / `us` after the previous one (instead of one step after it).
     void after_ms(std::int64_t ms) noexcept { m_next_ns = m_last_ns + ms * 1'000'000; }
     void after_us(std::int64_t us) noexcept { m_next_ns = m_last_ns + us * 1'000; }
@@ -39,6 +53,8 @@ public:
 private:
     CaptureWriter& m_writer;
     FrameBuilder m_builder;
+    LinkKind m_kind;
+    std::vector<std::uint8_t> m_fragment;  // the frame send_fragments is writing
     std::int64_t m_next_ns = k_start_ns;
     std::int64_t m_last_ns = k_start_ns;
     std::int64_t m_step_ns = 1'000'000;
@@ -80,6 +96,8 @@ public:
     TcpPeer& seq_once(std::uint32_t seq) noexcept;
     TcpPeer& ack_once(std::uint32_t ack) noexcept;
     TcpPeer& options_once(const TcpOptionBytes& opts) noexcept;
+    // The next segment goes out as these IPv4 fragments (the span must outlive that call).
+    TcpPeer& fragments_once(std::span<const FragmentPiece> pieces) noexcept;
 
     [[nodiscard]] std::uint32_t snd_nxt() const noexcept { return m_snd_nxt; }
     [[nodiscard]] std::uint32_t rcv_nxt() const noexcept { return m_rcv_nxt; }
@@ -110,6 +128,7 @@ private:
     std::uint32_t m_seq_override = 0;
     std::uint32_t m_ack_override = 0;
     TcpOptionBytes m_options_override{};
+    std::span<const FragmentPiece> m_fragments_override{};
 };
 
 // A client/server pair (server port 8000 unless given). Addresses are documentation prefixes: client 198.51.100.7,
