@@ -44,7 +44,7 @@
 
 namespace tcpvet::analysis {
 
-static_assert(sizeof(ZeekConnection) <= 96, "ZeekConnection is held per conversation: keep it small");
+static_assert(sizeof(ZeekConnection) <= 104, "ZeekConnection is held per conversation: keep it small");
 
 namespace {
 
@@ -92,6 +92,9 @@ void set_state(auto& side, State next) noexcept {
         side.state = next;
     }
 }
+
+// The endpoint is done sending (see the last_time update in process()).
+bool has_closed(const auto& side) noexcept { return (side.bits & k_fin_seen) != 0 || side.state == State::reset; }
 
 // TCP_Reassembler.cc is_clean().
 bool is_clean(const auto& side) noexcept {
@@ -397,6 +400,14 @@ void ZeekConnection::process(bool is_orig, const DecodedPacket& packet) noexcept
     const bool ack = tcp.has(tcp_flag::ack);
     const std::uint32_t len = packet.payload_len;
 
+    // TCPSessionAdapter::DeliverPacket: `if (!orig->did_close || !resp->did_close) SetLastTime()`,
+    // judged before this packet. Approximation: did_close taken as "sent a FIN or a RST" (Zeek: the
+    // FIN was reached by the reassembler). Matches the baselines, where the final ACK (or a second
+    // RST) is outside the duration.
+    if (!has_closed(m_orig) || !has_closed(m_resp)) {
+        m_last_ns = packet.ts_ns;
+    }
+
     Side* ep = is_orig ? &m_orig : &m_resp;
     Side* peer = is_orig ? &m_resp : &m_orig;
 
@@ -524,6 +535,17 @@ bool ZeekConnection::size_is_zero(const Side& side, const Side& peer) noexcept {
     // size = high - 1 for the SYN octet, - 1 more for a FIN octet, never below 0.
     return high <= 1 || ((side.bits & k_fin_seen) != 0 && high == 2);
 }
+
+std::uint64_t ZeekConnection::payload_size(bool zeek_originator) const noexcept {
+    const Side& side = zeek_originator ? m_orig : m_resp;
+    if (side.prev_state == State::syn_sent && side.state == State::syn_sent) return 0;
+    std::uint64_t size = seq::max(side.last_seq - side.start_seq, side.reassembled);
+    if (size > 0) --size;  // the SYN octet
+    if ((side.bits & k_fin_seen) != 0 && size > 0) --size;
+    return size;
+}
+
+bool ZeekConnection::swapped() const noexcept { return (m_flags & k_swapped) != 0; }
 
 std::string_view ZeekConnection::conn_state() const noexcept {
     const State os = m_orig.state;

@@ -130,6 +130,8 @@ int run_anomalies(const Options& options) {
         *out << summary.dump() << '\n';
         break;
     }
+    case OutputFormat::zeek:
+    case OutputFormat::zeek_json: break;  // refused for anomalies by run_command
     }
     return session.exit_status(finish_status(result, output));
 }

@@ -9,14 +9,18 @@
 #include <vector>
 
 #include "tcpvet/cli/anomaly_command.hpp"
+#include "tcpvet/cli/command_support.hpp"
 #include "tcpvet/cli/commands.hpp"
 #include "tcpvet/cli/options.hpp"
 
 namespace tcpvet::cli {
 namespace {
 
-const std::map<std::string, OutputFormat> k_formats = {
-    {"text", OutputFormat::text}, {"json", OutputFormat::json}, {"ndjson", OutputFormat::ndjson}};
+const std::map<std::string, OutputFormat> k_formats = {{"text", OutputFormat::text},
+                                                       {"json", OutputFormat::json},
+                                                       {"ndjson", OutputFormat::ndjson},
+                                                       {"zeek", OutputFormat::zeek},
+                                                       {"zeek-json", OutputFormat::zeek_json}};
 const std::map<std::string, ColorMode> k_colors = {
     {"auto", ColorMode::automatic}, {"always", ColorMode::always}, {"never", ColorMode::never}};
 
@@ -45,8 +49,11 @@ void add_input_options(CLI::App& command, Options& options) {
 }
 
 void add_output_options(CLI::App& command, Options& options) {
-    command.add_option("--format", options.format, "output format: text, json or ndjson")
-        ->transform(CLI::CheckedTransformer(k_formats, CLI::ignore_case).description("{text,json,ndjson}"));
+    command
+        .add_option("--format", options.format,
+                    "output format: text, json, ndjson; zeek, zeek-json (analyze, conversations)")
+        ->transform(
+            CLI::CheckedTransformer(k_formats, CLI::ignore_case).description("{text,json,ndjson,zeek,zeek-json}"));
     command.add_option("-o,--output", options.output, "write output to FILE instead of standard output");
     command.add_option("--color", options.color, "colour text output: auto (TTY and no NO_COLOR), always, never")
         ->transform(CLI::CheckedTransformer(k_colors, CLI::ignore_case).description("{auto,always,never}"));
@@ -130,6 +137,11 @@ bool is_subcommand_name(const std::string& word) {
 }
 
 int run_command(const Options& options) {
+    const bool zeek = options.format == OutputFormat::zeek || options.format == OutputFormat::zeek_json;
+    if (zeek && options.command != "analyze" && options.command != "conversations" && !options.command.empty()) {
+        print_error("--format zeek and zeek-json are for analyze and conversations");
+        return k_exit_error;
+    }
     if (options.command == "packets") return run_packets(options);
     if (options.command == "conversations") return run_conversations(options);
     if (options.command == "ladder") return run_ladder(options);

@@ -30,9 +30,16 @@
 #include "tcpvet/report/report_collector.hpp"
 #include "tcpvet/report/stream_dumper.hpp"
 #include "tcpvet/report/text_report.hpp"
+#include "tcpvet/report/zeek_log.hpp"
 
 namespace tcpvet::cli {
 namespace {
+
+// Zeek's #open/#close carry the time the log was written.
+std::int64_t wall_clock_ns() {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
 
 using nlohmann::json;
 
@@ -41,6 +48,8 @@ report::CollectMode collect_mode(OutputFormat format) {
     case OutputFormat::text: return report::CollectMode::rows;
     case OutputFormat::json: return report::CollectMode::json;
     case OutputFormat::ndjson: return report::CollectMode::ndjson;
+    case OutputFormat::zeek: return report::CollectMode::zeek;
+    case OutputFormat::zeek_json: return report::CollectMode::zeek_json;
     }
     return report::CollectMode::rows;
 }
@@ -114,6 +123,8 @@ public:
             if (m_count != 0) m_buffer.push_back(',');
             report::append_segment_record(m_buffer, packet, info);
             break;
+        case OutputFormat::zeek:
+        case OutputFormat::zeek_json: break;  // refused for packets by run_command
         }
         if (m_format != OutputFormat::json) m_buffer.push_back('\n');
         ++m_count;
@@ -229,6 +240,7 @@ int run_analyze(const Options& options) {
     if (!open_source(source)) return k_exit_error;
     report::ReportCollector collector(collect_mode(options.format), &output.stream(), options.half_open_list_limit);
     if (options.format == OutputFormat::json) write_json_head(output.stream(), options);
+    if (options.format == OutputFormat::zeek) output.stream() << report::zeek_tsv_header(wall_clock_ns());
     // Anomaly detectors observe the same tracker; NDJSON streams each anomaly as it is raised.
     AnomalySession anomalies(options, options.format == OutputFormat::ndjson ? &output.stream() : nullptr);
     if (!anomalies.ok()) return k_exit_error;
@@ -273,6 +285,8 @@ int run_analyze(const Options& options) {
         break;
     }
     case OutputFormat::json: write_json_tail(output.stream(), options, result, collector, &anomalies); break;
+    case OutputFormat::zeek: output.stream() << report::zeek_tsv_close(wall_clock_ns()); break;
+    case OutputFormat::zeek_json: break;
     case OutputFormat::ndjson: {
         json summary = summary_json(options, result, collector);
         anomalies.fill(summary);
@@ -291,6 +305,7 @@ int run_conversations(const Options& options) {
     if (!open_source(source)) return k_exit_error;
     report::ReportCollector collector(collect_mode(options.format), &output.stream(), options.half_open_list_limit);
     if (options.format == OutputFormat::json) write_json_head(output.stream(), options);
+    if (options.format == OutputFormat::zeek) output.stream() << report::zeek_tsv_header(wall_clock_ns());
     const PipelineResult result = run_pipeline(source, pipeline_options(options), collector);
     switch (options.format) {
     case OutputFormat::text:
@@ -301,6 +316,8 @@ int run_conversations(const Options& options) {
         }
         break;
     case OutputFormat::json: write_json_tail(output.stream(), options, result, collector); break;
+    case OutputFormat::zeek: output.stream() << report::zeek_tsv_close(wall_clock_ns()); break;
+    case OutputFormat::zeek_json:
     case OutputFormat::ndjson: break;  // streamed as they ended
     }
     return finish_status(result, output);

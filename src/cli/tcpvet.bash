@@ -93,7 +93,10 @@ _tcpvet() {
             if [[ "$command" == graph ]]; then
                 COMPREPLY=($(compgen -W "svg csv json" -- "$cur"))
             else
-                COMPREPLY=($(compgen -W "text json ndjson" -- "$cur"))
+                # Zeek's conn.log is a list of conversations: analyze (also `tcpvet FILE`) and conversations.
+                local formats="text json ndjson"
+                [[ -z "$command" || "$command" == analyze || "$command" == conversations ]] && formats+=" zeek zeek-json"
+                COMPREPLY=($(compgen -W "$formats" -- "$cur"))
             fi
             return ;;
         --kind) COMPREPLY=($(compgen -W "sequence throughput rtt window" -- "$cur")); return ;;

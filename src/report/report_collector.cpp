@@ -5,6 +5,7 @@
 
 #include "tcpvet/report/format.hpp"
 #include "tcpvet/report/json_report.hpp"
+#include "tcpvet/report/zeek_log.hpp"
 
 namespace tcpvet::report {
 
@@ -109,6 +110,8 @@ void ReportCollector::on_conversation_end(const flow::Conversation& conversation
         if (m_written++ != 0) *m_out << ',';
         *m_out << conversation_record(conversation, {});
         break;
+    case CollectMode::zeek: *m_out << zeek_tsv_row(conversation); break;
+    case CollectMode::zeek_json: *m_out << zeek_json_row(conversation); break;
     case CollectMode::ndjson: {
         *m_out << conversation_record(conversation, "conversation") << '\n';
         if (m_flush_each) m_out->flush();

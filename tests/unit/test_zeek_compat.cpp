@@ -98,7 +98,7 @@ void handshake(ZeekConnection& conn) { feed(conn, {o(k_s, 1000), r(k_sa, 5000, 1
 }  // namespace
 
 TEST_SUITE("zeek") {
-    TEST_CASE("zeek: the object stays small") { CHECK(sizeof(ZeekConnection) <= 96); }
+    TEST_CASE("zeek: the object stays small") { CHECK(sizeof(ZeekConnection) <= 104); }
 
     TEST_CASE("zeek: normal open, data both ways and FIN close is SF ShADadFf") {
         // S (orig SYN), h (resp SYN-ACK: both ESTABLISHED), A (pure ACK), D, a, d; the later pure ACK adds
@@ -413,6 +413,52 @@ TEST_SUITE("zeek") {
         CHECK(conn.history().size() == ZeekConnection::k_max_history);
         CHECK(conn.history().substr(0, 5) == "ShARR");
         CHECK(conn.conn_state() == "RSTO");
+    }
+
+    // Zeek's last_time (duration): the segment that makes both sides closed counts, later ones do
+    // not (TCPSessionAdapter::DeliverPacket tests did_close before the packet). The baselines show
+    // it: concurrent-range-requests ends its duration at the second FIN, not the final ACK.
+    TEST_CASE("zeek: last_time stops once both sides have sent a FIN or RST") {
+        ZeekConnection conn;
+        std::int64_t ts = 1000;
+        const auto at = [&](const Seg& s) {
+            DecodedPacket p = packet_of(s);
+            p.ts_ns = ts;
+            ts += 1000;
+            conn.on_segment(s.from_orig, p, false);
+        };
+        CHECK(conn.last_time_ns() == 0);
+        at(o(k_s, 1000));
+        at(r(k_sa, 5000, 1001));
+        at(o(k_a, 1001, 5001));
+        at(o(k_pa, 1001, 5001, 100));
+        CHECK(conn.last_time_ns() == 4000);
+        at(o(k_fa, 1101, 5001));
+        at(r(k_fa, 5001, 1102));  // both closed after this one: still counted
+        CHECK(conn.last_time_ns() == 6000);
+        at(o(k_a, 1102, 5002));  // the final ACK
+        CHECK(conn.last_time_ns() == 6000);
+        // orig_bytes/resp_bytes: sequence space less the SYN and FIN octets.
+        CHECK(conn.payload_size(true) == 100);
+        CHECK(conn.payload_size(false) == 0);
+        CHECK_FALSE(conn.swapped());
+    }
+
+    TEST_CASE("zeek: a RST closes a side for last_time") {
+        ZeekConnection conn;
+        std::int64_t ts = 1000;
+        const auto at = [&](const Seg& s) {
+            DecodedPacket p = packet_of(s);
+            p.ts_ns = ts;
+            ts += 1000;
+            conn.on_segment(s.from_orig, p, false);
+        };
+        handshake(conn);
+        at(o(k_fa, 1001, 5001));
+        at(r(k_ra, 5001, 1002));  // closes the responder: counted
+        at(r(k_r, 5001));         // a second RST: outside the duration (file-analysis trace, port 2200)
+        CHECK(conn.last_time_ns() == 2000);
+        CHECK(conn.conn_state() == "RSTR");
     }
 
 }  // TEST_SUITE

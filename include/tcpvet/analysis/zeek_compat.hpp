@@ -12,7 +12,7 @@ namespace tcpvet::analysis {
 // Zeek's TCP endpoint states (analyzer/protocol/tcp/TCP_Endpoint.h).
 enum class ZeekEndpointState : std::uint8_t { inactive, syn_sent, syn_ack_sent, partial, established, closed, reset };
 
-// One per conversation; fed every segment in capture order. Fixed size (96 bytes), no allocation.
+// One per conversation; fed every segment in capture order. Fixed size (104 bytes), no allocation.
 class ZeekConnection {
 public:
     static constexpr std::size_t k_max_history = 31;
@@ -26,6 +26,15 @@ public:
     [[nodiscard]] std::string_view conn_state() const noexcept;
     // The history string, e.g. "ShADadFf" (at most k_max_history letters; later ones are dropped).
     [[nodiscard]] std::string_view history() const noexcept;
+
+    // Zeek's orig_bytes/resp_bytes (TCP_Endpoint::Size(): the sequence space covered, less the SYN
+    // and FIN octets), for Zeek's originator (`zeek_originator`) or responder.
+    [[nodiscard]] std::uint64_t payload_size(bool zeek_originator) const noexcept;
+    // Zeek flipped roles (SYN-ACK first): Zeek's originator is tcpvet's responder.
+    [[nodiscard]] bool swapped() const noexcept;
+    // Zeek's Connection::last_time: the time of the last segment processed before both sides had
+    // sent a FIN (later ones, the final ACK, do not extend Zeek's duration); 0 before any segment.
+    [[nodiscard]] std::int64_t last_time_ns() const noexcept { return m_last_ns; }
 
     // Zeek's orig/resp endpoints (they differ from tcpvet's only after Zeek's SYN/SYN-ACK reversal flip).
     [[nodiscard]] ZeekEndpointState originator_state() const noexcept { return m_orig.state; }
@@ -50,6 +59,7 @@ private:
     Side m_resp{};
     std::array<char, k_max_history> m_history{};  // NUL-padded
     std::uint8_t m_flags = 0;                     // k_started, k_partial, k_swapped
+    std::int64_t m_last_ns = 0;                   // see last_time_ns()
 
     void process(bool is_orig, const DecodedPacket& packet) noexcept;
     void add_history(char code) noexcept;

@@ -10,7 +10,7 @@
 
 namespace tcpvet::cli {
 
-enum class OutputFormat : std::uint8_t { text, json, ndjson };
+enum class OutputFormat : std::uint8_t { text, json, ndjson, zeek, zeek_json };
 enum class ColorMode : std::uint8_t { automatic, always, never };
 
 struct Options {

@@ -37,9 +37,11 @@ struct VerdictCounts {
 };
 
 enum class CollectMode : std::uint8_t {
-    rows,    // text tables
-    json,    // the "conversations" array of a JSON document, streamed as they end (the caller writes the rest)
-    ndjson,  // stream each conversation as it ends
+    rows,       // text tables
+    json,       // the "conversations" array of a JSON document, streamed as they end (the caller writes the rest)
+    ndjson,     // stream each conversation as it ends
+    zeek,       // Zeek conn.log TSV rows, streamed as they end (the caller writes header and #close)
+    zeek_json,  // Zeek conn.log JSON lines, streamed as they end
 };
 
 class ReportCollector : public flow::TrackerObserver {
