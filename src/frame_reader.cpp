@@ -32,6 +32,9 @@ bool FrameReader::next(DecodedPacket& packet) {
     // decode_frame resets every other field (caplen, lengths and link type from its arguments).
     packet.frame = m_raw.frame;
     packet.ts_ns = m_raw.ts_ns;
+    if (read == 0 && m_options.first_frame_ns != nullptr) {
+        m_options.first_frame_ns->store(m_raw.ts_ns, std::memory_order_release);
+    }
     decode::decode_frame(m_raw.link_type, m_raw.data, m_raw.wire_len, packet, &m_layers, m_reassembly);
     if (packet.tunnel_depth != 0 && packet.cls == PacketClass::tcp) record_encapsulation(packet);
     m_stats.count(packet);

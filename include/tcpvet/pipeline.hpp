@@ -30,6 +30,9 @@ struct PipelineOptions {
     // Reassemble IP fragments before tracking (tshark's ip.defragment, on by default); false
     // analyses each fragment alone, as `tshark -o ip.defragment:FALSE` does.
     bool ip_reassembly = true;
+    // Set to the first frame's time as soon as it is read, before any conversation ends (--select's
+    // `time` in seconds from the first frame). Optional.
+    std::atomic<std::int64_t>* first_frame_ns = nullptr;
 };
 
 // Called once per frame after decoding, before tracking (e.g. for per-frame output of non-TCP

@@ -12,6 +12,7 @@
 #include "tcpvet/anomaly/thresholds.hpp"
 #include "tcpvet/capture/progress.hpp"
 #include "tcpvet/cli/command_support.hpp"
+#include "tcpvet/cli/selection_support.hpp"
 #include "tcpvet/pipeline.hpp"
 #include "tcpvet/report/anomaly_report.hpp"
 #include "tcpvet/report/json_report.hpp"
@@ -77,18 +78,21 @@ AnomalySession::AnomalySession(const Options& options, std::ostream* ndjson_out)
 }
 
 std::string AnomalySession::render_text(const report::TextStyle& style) const {
-    return report::render_anomalies(m_engine->anomalies(), m_engine->thresholds(), style);
+    return report::render_anomalies(shown(), m_engine->thresholds(), style);
 }
 
 void AnomalySession::fill(json& document) const {
     json list = json::array();
-    for (const anomaly::Anomaly& a : m_engine->anomalies()) list.push_back(report::anomaly_json(a));
+    for (const anomaly::Anomaly& a : shown()) list.push_back(report::anomaly_json(a));
     document["anomalies"] = std::move(list);
     document["thresholds"] = report::thresholds_json(m_engine->thresholds());
 }
 
 int AnomalySession::exit_status(int status) const {
-    if (status == k_exit_ok && m_fail_enabled && m_engine->any_at_least(m_fail_on)) return k_exit_anomaly;
+    if (status != k_exit_ok || !m_fail_enabled) return status;
+    for (const anomaly::Anomaly& a : shown()) {
+        if (a.severity >= m_fail_on) return k_exit_anomaly;
+    }
     return status;
 }
 
@@ -98,11 +102,19 @@ int run_anomalies(const Options& options) {
     std::ostream* out = &output.stream();
     AnomalySession session(options, options.format == OutputFormat::ndjson ? out : nullptr);
     if (!session.ok()) return k_exit_error;
+    Selection selection;
+    if (!selection.prepare(options)) return k_exit_error;
     capture::PacketSource source(source_options(options));
     if (!open_source(source)) return k_exit_error;
     // Same tracking limits as analyze, so both commands see the same conversations.
-    const PipelineResult result = run_pipeline(source, pipeline_options(options), session.engine());
+    PipelineOptions pipeline = pipeline_options(options);
+    selection.configure(pipeline);
+    flow::ObserverChain observers;
+    observers.add(session.engine());
+    if (flow::TrackerObserver* recorder = selection.recorder(); recorder != nullptr) observers.add(*recorder);
+    const PipelineResult result = run_pipeline(source, pipeline, observers);
     session.finish();
+    if (selection.active()) session.show_only(selection.anomalies_of_selected(session.engine().anomalies()));
 
     switch (options.format) {
     case OutputFormat::text: {
@@ -123,7 +135,7 @@ int run_anomalies(const Options& options) {
     case OutputFormat::ndjson: {
         json summary{{"type", "summary"}, {"command", options.command}, {"inputs", options.inputs}};
         std::size_t counts[3] = {0, 0, 0};
-        for (const anomaly::Anomaly& a : session.engine().anomalies()) ++counts[static_cast<std::size_t>(a.severity)];
+        for (const anomaly::Anomaly& a : session.shown()) ++counts[static_cast<std::size_t>(a.severity)];
         summary["anomaly_counts"] = json{{"info", counts[0]}, {"warning", counts[1]}, {"critical", counts[2]}};
         summary["thresholds"] = report::thresholds_json(session.engine().thresholds());
         summary["error"] = result.failed ? json(result.error) : json(nullptr);

@@ -12,6 +12,7 @@
 #include "tcpvet/cli/command_support.hpp"
 #include "tcpvet/cli/commands.hpp"
 #include "tcpvet/cli/options.hpp"
+#include "tcpvet/cli/selection_support.hpp"
 
 namespace tcpvet::cli {
 namespace {
@@ -166,18 +167,24 @@ int run(int argc, char** argv) {
     analyze->add_option("--dump-streams", options.dump_streams_dir,
                         "write each direction's reassembled bytes to DIR/stream-NNNNNN_CLIENT-SERVER.{client,server}");
     add_anomaly_options(*analyze, options);
+    add_select_option(*analyze, options);
     add_threads_option(*analyze, options);
     CLI::App* anomalies = add_file_command(app, options, "anomalies", "anomalies only, grouped by kind and severity");
     add_anomaly_options(*anomalies, options);
+    add_select_option(*anomalies, options);
     add_threads_option(*anomalies, options);
-    add_file_command(app, options, "packets", "one line (or JSON object) per TCP segment");
-    add_threads_option(*add_file_command(app, options, "conversations", "the conversation table"), options);
+    add_select_option(*add_file_command(app, options, "packets", "one line (or JSON object) per TCP segment"), options);
+    CLI::App* conversations = add_file_command(app, options, "conversations", "the conversation table");
+    add_threads_option(*conversations, options);
+    add_select_option(*conversations, options);
     CLI::App* ladder = add_file_command(app, options, "ladder", "draw one conversation as a sequence diagram");
-    ladder->add_option("--stream", options.stream, "the conversation to draw (tcp.stream number)")->required();
+    ladder->add_option("--stream", options.stream, "the conversation to draw (tcp.stream number)");
+    add_select_option(*ladder, options);
     ladder->add_flag("--absolute", options.absolute, "raw sequence numbers instead of relative");
     ladder->add_flag("--explain", options.explain, "explain each segment's numbers");
     CLI::App* follow = add_file_command(app, options, "follow", "one stream's reassembled bytes (Follow TCP Stream)");
-    follow->add_option("--stream", options.stream, "the conversation to follow (tcp.stream number)")->required();
+    follow->add_option("--stream", options.stream, "the conversation to follow (tcp.stream number)");
+    add_select_option(*follow, options);
     follow->add_option("--direction", options.follow_direction, "both, client or server")
         ->check(CLI::IsMember({"both", "client", "server"}))
         ->capture_default_str();
@@ -201,6 +208,7 @@ int run(int argc, char** argv) {
     live->add_flag("--list-interfaces", options.list_interfaces, "list capture interfaces and exit");
     add_output_options(*live, options);
     add_anomaly_options(*live, options);
+    add_select_option(*live, options);
     add_tracking_options(*live, options);
     live->callback([&options] { options.command = "live"; });
 

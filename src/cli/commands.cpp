@@ -23,6 +23,7 @@
 #include "tcpvet/capture/progress.hpp"
 #include "tcpvet/cli/anomaly_command.hpp"
 #include "tcpvet/cli/command_support.hpp"
+#include "tcpvet/cli/selection_support.hpp"
 #include "tcpvet/pipeline.hpp"
 #include "tcpvet/report/format.hpp"
 #include "tcpvet/report/json_report.hpp"
@@ -244,11 +245,14 @@ int run_analyze(const Options& options) {
     // Anomaly detectors observe the same tracker; NDJSON streams each anomaly as it is raised.
     AnomalySession anomalies(options, options.format == OutputFormat::ndjson ? &output.stream() : nullptr);
     if (!anomalies.ok()) return k_exit_error;
+    Selection selection;
+    if (!selection.prepare(options)) return k_exit_error;
     flow::ObserverChain observers;
-    observers.add(collector);
+    observers.add(selection.wrap(collector));
     observers.add(anomalies.engine());
     // --dump-streams: reassembly in byte mode, each direction's bytes to a file.
     PipelineOptions pipeline = pipeline_options(options);
+    selection.configure(pipeline);
     std::unique_ptr<report::StreamDumper> dumper;
     if (!options.dump_streams_dir.empty()) {
         dumper = std::make_unique<report::StreamDumper>(options.dump_streams_dir, 64, options.inputs);
@@ -261,6 +265,7 @@ int run_analyze(const Options& options) {
     }
     const PipelineResult result = run_pipeline(source, pipeline, observers);
     anomalies.finish();
+    if (selection.active()) anomalies.show_only(selection.anomalies_of_selected(anomalies.engine().anomalies()));
     if (dumper != nullptr) {
         dumper->finish();
         const report::StreamDumpStats& dumped = dumper->stats();
@@ -306,7 +311,11 @@ int run_conversations(const Options& options) {
     report::ReportCollector collector(collect_mode(options.format), &output.stream(), options.half_open_list_limit);
     if (options.format == OutputFormat::json) write_json_head(output.stream(), options);
     if (options.format == OutputFormat::zeek) output.stream() << report::zeek_tsv_header(wall_clock_ns());
-    const PipelineResult result = run_pipeline(source, pipeline_options(options), collector);
+    Selection selection;
+    if (!selection.prepare(options)) return k_exit_error;
+    PipelineOptions pipeline = pipeline_options(options);
+    selection.configure(pipeline);
+    const PipelineResult result = run_pipeline(source, pipeline, selection.wrap(collector));
     switch (options.format) {
     case OutputFormat::text:
         output.stream() << report::render_conversation_table(collector.sorted_rows(), text_style(options, output));
@@ -331,14 +340,19 @@ int run_packets(const Options& options) {
     if (options.format == OutputFormat::json) {
         output.stream() << "{\"schema_version\":\"" << report::k_schema_version << "\",\"segments\":[";
     }
+    Selection selection;
+    if (!selection.prepare(options) || !selection.find_streams(options)) return k_exit_error;
     SegmentPrinter printer(output.stream(), options.format, text_style(options, output), output.is_tty());
+    std::optional<select::SelectedStreamFilter> selected;
+    if (selection.active()) selected.emplace(selection.streams(), printer);
+    flow::TrackerObserver& observer = selected ? static_cast<flow::TrackerObserver&>(*selected) : printer;
     // A capture streamed on standard input (tcpdump -U -w - | tcpvet packets -) is stopped with
     // Ctrl-C, which reaches tcpdump too: its pipe then ends, and what was read is all printed.
     const bool streamed = std::find(options.inputs.begin(), options.inputs.end(), "-") != options.inputs.end();
     std::optional<StopSignals> signals;
     if (streamed) signals.emplace();
     const PipelineResult result =
-        run_pipeline(source, pipeline_options(options), printer, nullptr, streamed ? &g_stop : nullptr);
+        run_pipeline(source, pipeline_options(options), observer, nullptr, streamed ? &g_stop : nullptr);
     signals.reset();
     printer.flush();
     if (options.format == OutputFormat::json) output.stream() << "]}\n";
@@ -346,20 +360,18 @@ int run_packets(const Options& options) {
 }
 
 int run_ladder(const Options& options) {
-    if (options.stream < 0) {
-        print_error("ladder needs --stream N (see `tcpvet conversations FILE` for stream numbers)");
-        return k_exit_error;
-    }
+    const std::int64_t stream = chosen_stream(options);
+    if (stream < 0) return k_exit_error;
     Output output;
     if (!output.open(options)) return k_exit_error;
     capture::PacketSource source(source_options(options));
     if (!open_source(source)) return k_exit_error;
-    report::LadderCollector collector(static_cast<std::uint32_t>(options.stream));
+    report::LadderCollector collector(static_cast<std::uint32_t>(stream));
     const PipelineResult result = run_pipeline(source, pipeline_options(options), collector);
     if (!collector.found()) {  // no report: a previous -o FILE stays as it was
         if (result.failed) print_error(result.error);
-        print_error("stream " + std::to_string(options.stream) + " not found: the input has " +
-                    std::to_string(result.streams) + " TCP stream(s), numbered from 0");
+        print_error("stream " + std::to_string(stream) + " not found: the input has " + std::to_string(result.streams) +
+                    " TCP stream(s), numbered from 0");
         return k_exit_error;
     }
     if (options.format == OutputFormat::text) {
@@ -395,7 +407,7 @@ int run_ladder(const Options& options) {
             if (options.explain) item["explain"] = explainer.explain(i);
             out << (i == 0 ? "" : ",") << item.dump();
         }
-        out << "],\"segments_dropped\":" << collector.rows_dropped() << ",\"stream\":" << options.stream << "}\n";
+        out << "],\"segments_dropped\":" << collector.rows_dropped() << ",\"stream\":" << stream << "}\n";
     }
     return finish_status(result, output);
 }
@@ -432,6 +444,8 @@ int run_live(const Options& options) {
     collector.set_flush_each(true);  // a script reading the stream sees each record as it ends
     AnomalySession anomalies(options, options.format == OutputFormat::ndjson ? &output.stream() : nullptr);
     if (!anomalies.ok()) return k_exit_error;
+    Selection selection;
+    if (!selection.prepare(live_options)) return k_exit_error;
 
     g_live_source.store(&source);
     std::optional<StopSignals> signals(std::in_place);
@@ -453,13 +467,15 @@ int run_live(const Options& options) {
 
     LiveStatusLine status(source, !options.quiet && capture::ProgressBar::stderr_is_terminal());
     flow::ObserverChain observers;
-    observers.add(collector);
+    observers.add(selection.wrap(collector));
     observers.add(anomalies.engine());
     observers.add(status);
     PipelineOptions pipeline = pipeline_options(options);
     pipeline.progress_bar = false;
+    selection.configure(pipeline);
     const PipelineResult result = run_pipeline(source, pipeline, observers, nullptr, &g_stop);
     anomalies.finish();
+    if (selection.active()) anomalies.show_only(selection.anomalies_of_selected(anomalies.engine().anomalies()));
     status.clear();
     {
         std::lock_guard lock(mutex);

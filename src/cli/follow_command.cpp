@@ -7,15 +7,16 @@
 #include "tcpvet/capture/progress.hpp"
 #include "tcpvet/cli/command_support.hpp"
 #include "tcpvet/cli/commands.hpp"
+#include "tcpvet/cli/selection_support.hpp"
 #include "tcpvet/pipeline.hpp"
 #include "tcpvet/report/follow.hpp"
 
 namespace tcpvet::cli {
 namespace {
 
-report::FollowOptions follow_options(const Options& options) {
+report::FollowOptions follow_options(const Options& options, std::int64_t stream) {
     report::FollowOptions follow;
-    follow.stream = static_cast<std::uint32_t>(options.stream);
+    follow.stream = static_cast<std::uint32_t>(stream);
     if (options.follow_direction == "client") follow.direction = report::FollowDirection::client;
     if (options.follow_direction == "server") follow.direction = report::FollowDirection::server;
     if (options.follow_as == "hex") follow.format = report::FollowFormat::hex;
@@ -26,15 +27,13 @@ report::FollowOptions follow_options(const Options& options) {
 }  // namespace
 
 int run_follow(const Options& options) {
-    if (options.stream < 0 || options.stream > 0xFFFFFFFFLL) {
-        print_error("follow needs --stream N (see `tcpvet conversations FILE` for stream numbers)");
-        return k_exit_error;
-    }
+    const std::int64_t stream = chosen_stream(options);
+    if (stream < 0) return k_exit_error;
     Output output;
     if (!output.open(options)) return k_exit_error;
     capture::PacketSource source(source_options(options));
     if (!open_source(source)) return k_exit_error;
-    report::FollowRenderer renderer(follow_options(options), output.stream(), std::cerr);
+    report::FollowRenderer renderer(follow_options(options, stream), output.stream(), std::cerr);
     // The same tracking limits as the other file commands, with byte-mode reassembly on.
     PipelineOptions pipeline = pipeline_options(options);
     pipeline.tracker.stream_bytes = true;
@@ -42,8 +41,8 @@ int run_follow(const Options& options) {
     renderer.finish();
     if (!renderer.found()) {  // nothing followed: a previous -o FILE stays as it was
         if (result.failed) print_error(result.error);
-        print_error("stream " + std::to_string(options.stream) + " not found: the input has " +
-                    std::to_string(result.streams) + " TCP stream(s), numbered from 0");
+        print_error("stream " + std::to_string(stream) + " not found: the input has " + std::to_string(result.streams) +
+                    " TCP stream(s), numbered from 0");
         return k_exit_error;
     }
     const bool written = output.finish();

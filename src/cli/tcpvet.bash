@@ -20,19 +20,19 @@ _tcpvet_thresholds="syn_flood_window_seconds= syn_flood_half_open= syn_flood_cri
 _tcpvet_options_for() {
     local common="$_tcpvet_input_opts $_tcpvet_output_opts $_tcpvet_tracking_opts -h --help"
     case "$1" in
-        analyze) echo "$common $_tcpvet_anomaly_opts --dump-streams --threads" ;;
-        anomalies) echo "$common $_tcpvet_anomaly_opts --threads" ;;
-        conversations) echo "$common --threads" ;;
-        packets) echo "$common" ;;
-        ladder) echo "$common --stream --absolute --explain" ;;
-        follow) echo "$common --stream --direction --as" ;;
+        analyze) echo "$common $_tcpvet_anomaly_opts --dump-streams --threads -Y --select" ;;
+        anomalies) echo "$common $_tcpvet_anomaly_opts --threads -Y --select" ;;
+        conversations) echo "$common --threads -Y --select" ;;
+        packets) echo "$common -Y --select" ;;
+        ladder) echo "$common --stream -Y --select --absolute --explain" ;;
+        follow) echo "$common --stream -Y --select --direction --as" ;;
         graph)
             echo "$_tcpvet_input_opts --format -o --output -q --quiet $_tcpvet_tracking_opts -h --help" \
                 "--stream --kind --direction --interval"
             ;;
         live)
             echo "-i --interface -f --filter --duration -c --count --snaplen --no-promisc -w --write -Z --user" \
-                "--list-interfaces $_tcpvet_output_opts $_tcpvet_anomaly_opts $_tcpvet_tracking_opts -h --help"
+                "--list-interfaces -Y --select $_tcpvet_output_opts $_tcpvet_anomaly_opts $_tcpvet_tracking_opts -h --help"
             ;;
     esac
 }
@@ -130,7 +130,7 @@ _tcpvet() {
             COMPREPLY=($(compgen -d -- "$cur"))
             return ;;
         -f | --filter | --stream | --idle-timeout | --closed-linger | --max-flows | --max-conversations | \
-            --half-open-list | --duration | -c | --count | --snaplen | --threads | --interval)
+            --half-open-list | --duration | -c | --count | --snaplen | --threads | --interval | -Y | --select)
             return ;;  # a value of the user's choosing
     esac
 

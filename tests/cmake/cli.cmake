@@ -39,3 +39,14 @@ set_tests_properties(cli_merge_inputs PROPERTIES TIMEOUT 120 LABELS "quick" SKIP
 add_test(NAME cli_ip_fragments
          COMMAND bash ${PROJECT_SOURCE_DIR}/tests/cli/ip_fragments_test.sh $<TARGET_FILE:tcpvet> ${PROJECT_SOURCE_DIR}/testdata)
 set_tests_properties(cli_ip_fragments PROPERTIES TIMEOUT 120 LABELS "quick")
+
+# --select sees through VLAN tags (where -f tcp does not), keeps stream numbers, errors name the column.
+add_test(NAME cli_select
+         COMMAND bash ${PROJECT_SOURCE_DIR}/tests/cli/select_test.sh $<TARGET_FILE:tcpvet> ${PROJECT_SOURCE_DIR}/testdata)
+set_tests_properties(cli_select PROPERTIES TIMEOUT 120 LABELS "quick")
+
+# --select selects what tshark's equivalent display filter selects (VLAN, GRE, VXLAN; frame numbers).
+add_test(NAME cli_select_tshark
+         COMMAND bash ${PROJECT_SOURCE_DIR}/tests/cli/select_tshark_test.sh $<TARGET_FILE:tcpvet>
+                 ${PROJECT_SOURCE_DIR}/testdata ${PROJECT_SOURCE_DIR}/../shared/corpus/tcp)
+set_tests_properties(cli_select_tshark PROPERTIES TIMEOUT 600 LABELS "slow")

@@ -3,7 +3,9 @@
 
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <ostream>
+#include <vector>
 
 #include "tcpvet/anomaly/engine.hpp"
 #include "tcpvet/cli/options.hpp"
@@ -28,6 +30,11 @@ public:
     [[nodiscard]] anomaly::AnomalyEngine& engine() noexcept { return *m_engine; }
     [[nodiscard]] const anomaly::AnomalyEngine& engine() const noexcept { return *m_engine; }
     void finish() { m_engine->finish(); }
+    // --select: report only these (the anomalies of the selected conversations) instead of all.
+    void show_only(std::vector<anomaly::Anomaly> anomalies) { m_shown = std::move(anomalies); }
+    [[nodiscard]] const std::vector<anomaly::Anomaly>& shown() const noexcept {
+        return m_shown ? *m_shown : m_engine->anomalies();
+    }
 
     [[nodiscard]] std::string render_text(const report::TextStyle& style) const;
     // Sets "anomalies" and "thresholds" of a report or summary object.
@@ -37,6 +44,7 @@ public:
 
 private:
     std::unique_ptr<anomaly::AnomalyEngine> m_engine;
+    std::optional<std::vector<anomaly::Anomaly>> m_shown;
     bool m_fail_enabled = false;
     anomaly::Severity m_fail_on = anomaly::Severity::critical;
 };

@@ -20,6 +20,7 @@ struct Options {
     bool tunnel_key = false;          // --tunnel-key
     bool no_ip_reassembly = false;    // --no-ip-reassembly: each fragment decoded alone
     bool concatenate = false;         // several inputs end to end instead of merged in time
+    std::string select;               // --select EXPR, evaluated on the decoded conversations
     OutputFormat format = OutputFormat::text;
     std::string output;  // empty: stdout
     ColorMode color = ColorMode::automatic;
