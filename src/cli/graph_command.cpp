@@ -44,7 +44,6 @@ int run_graph(const Options& options) {
     report::GraphCollector collector(static_cast<std::uint32_t>(options.stream));
     const PipelineResult result = run_pipeline(source, pipeline_options(options), collector);
     if (!collector.found()) {
-        output.finish();
         if (result.failed) print_error(result.error);
         print_error("stream " + std::to_string(options.stream) + " not found: the input has " +
                     std::to_string(result.streams) + " TCP stream(s), numbered from 0");

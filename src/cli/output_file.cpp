@@ -26,6 +26,16 @@ std::optional<FileIdentity> identity_of(const std::string& path) {
     return FileIdentity{info.st_dev, info.st_ino};
 }
 
+namespace {
+
+// Names the other path only when it adds something: `-o X -w X` would otherwise say X twice.
+std::string two_outputs_message(const std::string& output, const std::string& other) {
+    if (output == other) return output + ": is named as two outputs (the same file); not overwriting it";
+    return output + ": is also the output " + other + " (the same file); not overwriting it";
+}
+
+}  // namespace
+
 std::string find_output_clash(const std::vector<std::string>& inputs, const std::vector<std::string>& outputs) {
     std::vector<std::pair<FileIdentity, std::string>> seen;  // inputs, then the outputs checked so far
     for (const std::string& input : inputs) {
@@ -37,22 +47,21 @@ std::string find_output_clash(const std::vector<std::string>& inputs, const std:
         if (!id) continue;
         for (std::size_t i = 0; i < seen.size(); ++i) {
             if (seen[i].first != *id) continue;
-            const char* what = i < input_count ? "is the input " : "is also the output ";
-            return output + ": " + what + seen[i].second + " (the same file); not overwriting it";
+            if (i >= input_count) return two_outputs_message(output, seen[i].second);
+            return output + ": is the input " + seen[i].second + " (the same file); not overwriting it";
         }
         seen.emplace_back(*id, output);
     }
     // Two outputs that do not exist yet are the same file when their paths are.
-    std::vector<std::string> names;
+    std::vector<std::pair<std::string, std::string>> names;  // canonical name, as given
     for (const std::string& output : outputs) {
         if (output.empty() || output == "-") continue;
         std::error_code error;
         const std::string name = std::filesystem::weakly_canonical(output, error).string();
-        for (std::size_t i = 0; i < names.size(); ++i) {
-            if (!error && names[i] == name)
-                return output + ": is also the output " + output + " (the same file); not overwriting it";
+        for (const auto& [seen_name, given] : names) {
+            if (!error && seen_name == name) return two_outputs_message(output, given);
         }
-        names.push_back(name);
+        names.emplace_back(name, output);
     }
     return {};
 }

@@ -7,7 +7,7 @@
 set -euo pipefail
 tcpvet="$1"
 testdata="$2"
-for tool in mergecap editcap python3; do
+for tool in mergecap editcap capinfos python3; do
     command -v "$tool" >/dev/null || { echo "SKIP: $tool not installed"; exit 77; }
 done
 work=$(mktemp -d)

@@ -37,7 +37,7 @@ check "conversations A B -o B's hard link: exit 1 (rc=$rc), names B" \
 "$tcpvet" live -i lo -w both.out -o both.out 2>err
 rc=$?
 check "live -w X -o X: exit 1 (rc=$rc), one line" \
-    '[[ $rc -eq 1 && "$(cat err)" == "tcpvet: both.out: is also the output both.out (the same file); not overwriting it" ]]'
+    '[[ $rc -eq 1 && "$(cat err)" == "tcpvet: both.out: is named as two outputs (the same file); not overwriting it" ]]'
 rm -f both.out
 
 # A report is replaced only when complete: a failed run leaves the previous one.
@@ -50,6 +50,14 @@ rc=$?
 check "a run on a missing input fails (rc=$rc)" '[[ $rc -eq 1 ]]'
 check "the failed run leaves the previous report intact" '[[ "$(cksum <report.json)" == "$good" ]]'
 check "and no temporary file behind" '[[ -z "$(ls -A | grep "^\.report")" ]]'
+# Every subcommand that can fail after opening its output keeps the previous report: a stream
+# that is not in the capture writes nothing over it.
+for command in ladder follow graph; do
+    "$tcpvet" "$command" copy.pcap --stream 999999 -o report.json 2>err
+    rc=$?
+    check "$command --stream 999999 -o report.json: exit 1 (rc=$rc), the previous report intact" \
+        '[[ $rc -eq 1 && "$(cksum <report.json)" == "$good" && -z "$(ls -A | grep "^\.report")" ]]'
+done
 "$tcpvet" other.pcap --format json -o report.json 2>/dev/null
 check "a good run replaces the report and keeps its mode 0640" \
     '[[ "$(stat -c %a report.json)" == 640 ]] && python3 -c "import json,sys; json.load(open(sys.argv[1]))" report.json'

@@ -70,13 +70,15 @@ std::string error_of(const std::string& text) {
 }  // namespace
 
 TEST_CASE("select: and binds tighter than or, not tighter than and") {
-    CHECK(eval("port == 1 or port == 443 and stream == 5"));
-    CHECK_FALSE(eval("(port == 1 or port == 443) and stream == 6"));
-    CHECK(eval("port == 1 or port == 443 and stream == 5"));
-    CHECK_FALSE(eval("port == 443 and stream == 6 or port == 1"));  // (a and b) or c
-    CHECK(eval("not port == 1 and port == 443"));                   // (not a) and b
+    // The fact has port 443 and stream 5. Each unparenthesised case below gives the opposite result
+    // under the wrong grouping, shown in the comment.
+    CHECK(eval("port == 443 or port == 1 and stream == 6"));  // wrong: (a or b) and c = false
+    CHECK(eval("stream == 6 and port == 1 or port == 443"));  // wrong: a and (b or c) = false
+    CHECK_FALSE(eval("(port == 443 or port == 1) and stream == 6"));
+    CHECK_FALSE(eval("not stream == 6 and port == 1"));  // wrong: not (a and b) = true
+    CHECK(eval("not stream == 5 or port == 443"));       // wrong: not (a or b) = false
     CHECK_FALSE(eval("not (port == 443 and stream == 5)"));
-    CHECK(eval("! port == 1 && port == 443 || stream == 9"));
+    CHECK_FALSE(eval("! stream == 6 && port == 1 || stream == 9"));  // wrong: !(a && (b || c)) = true
     CHECK(eval("not not port == 443"));
     CHECK(eval("stream eq 5 and port ne 80 and bytes ge 3000 and packets lt 13"));
 }
