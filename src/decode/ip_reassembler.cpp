@@ -85,6 +85,11 @@ FragmentOutcome IpReassembler::add(const IpFragment& fragment, std::uint64_t fra
     if (end32 > dg.buffer.size()) {
         const std::size_t growth = end32 - dg.buffer.size();
         while (m_bytes + growth > m_limits.max_bytes && evict_oldest(m_stats.evicted_memory_cap, &dg)) {}
+        if (m_bytes + growth > m_limits.max_bytes) {  // this datagram alone is past the cap
+            ++m_stats.evicted_memory_cap;
+            release(dg);
+            return FragmentOutcome::dropped;
+        }
         dg.buffer.resize(end32);
         m_bytes += growth;
         m_stats.peak_bytes = std::max(m_stats.peak_bytes, m_bytes);

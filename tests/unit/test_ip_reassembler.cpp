@@ -310,12 +310,24 @@ TEST_CASE("every limit, when hit, is counted") {
     }
     SUBCASE("max_bytes evicts the oldest") {
         decode::ReassemblyLimits limits;
-        limits.max_bytes = 1000;
+        limits.max_bytes = 1100;  // one whole 1,020-byte datagram fits, two first fragments do not
         Reassembling r(limits);
         r.decode(ipv4_fragment(7, k_tcp, 0, true, slice(segment, 0, 600)));
         r.decode(ipv4_fragment(8, k_tcp, 0, true, slice(segment, 0, 600)));
         CHECK(r.stats().evicted_memory_cap == 1);
         check_whole_segment(r.decode(ipv4_fragment(8, k_tcp, 600, false, slice(segment, 600, 420))));
+    }
+    SUBCASE("a datagram larger than max_bytes alone is dropped, counted, never held past the cap") {
+        decode::ReassemblyLimits limits;
+        limits.max_bytes = 1000;
+        Reassembling r(limits);
+        r.decode(ipv4_fragment(7, k_tcp, 0, true, slice(segment, 0, 600)));
+        CHECK(r.decode(ipv4_fragment(7, k_tcp, 600, false, slice(segment, 600, 420))).cls == PacketClass::ip_fragment);
+        CHECK(r.stats().evicted_memory_cap == 1);
+        CHECK(r.stats().reassembled == 0);
+        CHECK(r.stats().peak_bytes <= 1000);
+        r.reassembler.finish();
+        CHECK(r.stats().incomplete == 0);  // released when dropped, not left to time out
     }
     SUBCASE("a fragment ending past 65535 bytes (ping of death)") {
         Reassembling r;
