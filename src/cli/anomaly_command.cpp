@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <utility>
 
 #include "tcpvet/anomaly/thresholds.hpp"
 #include "tcpvet/capture/progress.hpp"
@@ -68,6 +69,7 @@ AnomalySession::AnomalySession(const Options& options, std::ostream* ndjson_out)
         m_fail_enabled = true;
         m_fail_on = *level;
     }
+    if (!options.select.empty()) std::swap(m_selected_ndjson_out, ndjson_out);
     anomaly::AnomalyEngine::Callback callback;
     if (ndjson_out != nullptr) {
         callback = [ndjson_out](const anomaly::Anomaly& a) {
@@ -75,6 +77,12 @@ AnomalySession::AnomalySession(const Options& options, std::ostream* ndjson_out)
         };
     }
     m_engine = std::make_unique<anomaly::AnomalyEngine>(thresholds, std::move(callback));
+}
+
+void AnomalySession::write_selected_ndjson() const {
+    if (m_selected_ndjson_out == nullptr) return;
+    for (const anomaly::Anomaly& a : shown()) *m_selected_ndjson_out << ndjson_record(a).dump() << '\n';
+    m_selected_ndjson_out->flush();
 }
 
 std::string AnomalySession::render_text(const report::TextStyle& style) const {
@@ -115,6 +123,7 @@ int run_anomalies(const Options& options) {
     const PipelineResult result = run_pipeline(source, pipeline, observers);
     session.finish();
     if (selection.active()) session.show_only(selection.anomalies_of_selected(session.engine().anomalies()));
+    session.write_selected_ndjson();
 
     switch (options.format) {
     case OutputFormat::text: {

@@ -266,6 +266,7 @@ int run_analyze(const Options& options) {
     const PipelineResult result = run_pipeline(source, pipeline, observers);
     anomalies.finish();
     if (selection.active()) anomalies.show_only(selection.anomalies_of_selected(anomalies.engine().anomalies()));
+    anomalies.write_selected_ndjson();
     if (dumper != nullptr) {
         dumper->finish();
         const report::StreamDumpStats& dumped = dumper->stats();
@@ -476,6 +477,7 @@ int run_live(const Options& options) {
     const PipelineResult result = run_pipeline(source, pipeline, observers, nullptr, &g_stop);
     anomalies.finish();
     if (selection.active()) anomalies.show_only(selection.anomalies_of_selected(anomalies.engine().anomalies()));
+    anomalies.write_selected_ndjson();
     status.clear();
     {
         std::lock_guard lock(mutex);

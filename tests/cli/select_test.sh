@@ -23,6 +23,21 @@ check "port scan, REJ below 25" "$(rows "$testdata/gen_anomaly_port_scan.pcap" -
 got=$("$tcpvet" conversations -q --format ndjson "$testdata/gen_anomaly_port_scan.pcap" -Y 'stream == 3' |
     grep -o '"stream":[0-9]*' | head -1)
 check "stream kept" "$got" '"stream":3'
+# NDJSON under --select: only the selected conversations' anomalies are written, and the summary
+# counts them. gen_invalid_flags has two anomalies: stream 0 is in the first (streams 0-3), not the
+# second (stream 4, RST then data).
+for command in anomalies analyze; do
+    out=$("$tcpvet" "$command" -q --format ndjson "$testdata/gen_invalid_flags.pcap" -Y 'stream == 0')
+    lines=$(grep -c '"type":"anomaly"' <<<"$out")
+    counted=$(python3 -c 'import json,sys
+docs=[json.loads(l) for l in sys.stdin if l.strip()]
+# anomalies ends on its anomaly_counts; analyze on a summary that lists the anomalies.
+print(sum(sum(d["anomaly_counts"].values()) if "anomaly_counts" in d else len(d.get("anomalies", []))
+          for d in docs if d.get("type") != "anomaly"))' <<<"$out")
+    check "$command ndjson -Y 'stream == 0': anomaly lines, counted" "$lines $counted" "1 1"
+    check "$command ndjson -Y 'stream == 0': not the RST-then-data anomaly" \
+        "$(grep -c 'payload sent after a RST' <<<"$out")" 0
+done
 # anomaly: reads twice; the close_wait conversation is found, and only its anomalies listed.
 got=$("$tcpvet" anomalies -q --format json "$testdata/gen_close_wait.pcap" -Y 'anomaly == close_wait' |
     grep -o '"kind":"[a-z_0-9]*"' | sort -u | tr '\n' ' ')

@@ -24,6 +24,8 @@ void add_anomaly_options(CLI::App& command, Options& options);
 class AnomalySession {
 public:
     // `ndjson_out`: where {"type":"anomaly",...} lines go the moment they are raised (null: nowhere).
+    // Under --select they wait for write_selected_ndjson: which conversations are selected is known
+    // only when they end, and an anomaly streamed before that could belong to none of them.
     AnomalySession(const Options& options, std::ostream* ndjson_out);
     // False when a threshold or the config file was bad (the error is already printed).
     [[nodiscard]] bool ok() const noexcept { return m_engine != nullptr; }
@@ -32,6 +34,8 @@ public:
     void finish() { m_engine->finish(); }
     // --select: report only these (the anomalies of the selected conversations) instead of all.
     void show_only(std::vector<anomaly::Anomaly> anomalies) { m_shown = std::move(anomalies); }
+    // --select with NDJSON: writes the shown anomalies' lines, held back during the run.
+    void write_selected_ndjson() const;
     [[nodiscard]] const std::vector<anomaly::Anomaly>& shown() const noexcept {
         return m_shown ? *m_shown : m_engine->anomalies();
     }
@@ -45,6 +49,7 @@ public:
 private:
     std::unique_ptr<anomaly::AnomalyEngine> m_engine;
     std::optional<std::vector<anomaly::Anomaly>> m_shown;
+    std::ostream* m_selected_ndjson_out = nullptr;  // --select: NDJSON lines written after the run
     bool m_fail_enabled = false;
     anomaly::Severity m_fail_on = anomaly::Severity::critical;
 };
