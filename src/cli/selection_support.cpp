@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <string>
 
 #include "tcpvet/capture/packet_source.hpp"
 #include "tcpvet/cli/anomaly_command.hpp"
@@ -108,13 +109,26 @@ std::int64_t chosen_stream(const Options& options) {
 
 std::vector<anomaly::Anomaly> Selection::anomalies_of_selected(const std::vector<anomaly::Anomaly>& all) const {
     if (!m_active || !m_observer) return all;
+    const select::SelectedStreams& selected = m_observer->selected();
+    // The stream sample answers for most anomalies; only those whose sample was cut (a flood, a
+    // scan) need the selected conversations' endpoints and times.
+    const auto involves_selected = [&](const anomaly::Anomaly& a) {
+        if (std::any_of(a.streams.begin(), a.streams.end(), [&](std::uint32_t s) { return selected.contains(s); }))
+            return true;
+        if (a.stream_count <= a.streams.size()) return false;
+        return std::any_of(selected.facts().begin(), selected.facts().end(),
+                           [&](const select::ConversationFacts& f) { return select::AnomalyIndex::involves(a, f); });
+    };
     std::vector<anomaly::Anomaly> kept;
+    bool any_cut = false;
     for (const anomaly::Anomaly& a : all) {
-        const auto& facts = m_observer->selected().facts();
-        if (std::any_of(facts.begin(), facts.end(),
-                        [&](const select::ConversationFacts& f) { return select::AnomalyIndex::involves(a, f); })) {
-            kept.push_back(a);
-        }
+        any_cut = any_cut || a.stream_count > a.streams.size();
+        if (involves_selected(a)) kept.push_back(a);
+    }
+    if (any_cut && selected.facts_dropped() != 0) {
+        print_error("warning: --select: " + std::to_string(selected.facts_dropped()) +
+                    " selected conversations past the " + std::to_string(select::SelectedStreams::k_max_facts) +
+                    " kept for matching anomalies; an anomaly that names only them by address is not listed");
     }
     return kept;
 }
