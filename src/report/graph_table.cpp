@@ -22,8 +22,15 @@ public:
 
     virtual void begin_row() = 0;
     virtual void end_row() = 0;
-    virtual void integer(std::uint64_t value) = 0;
-    virtual void number(double value) = 0;
+    void integer(std::uint64_t value) {
+        separate();
+        m_text += std::to_string(value);
+    }
+    void number(double value) {
+        char buffer[40];
+        const int n = std::snprintf(buffer, sizeof buffer, "%.6f", value);
+        raw_number(std::string_view(buffer, static_cast<std::size_t>(n)));
+    }
     virtual void text(std::string_view value) = 0;
     virtual void missing() = 0;
     virtual void list(const std::string_view* items, std::size_t count) = 0;
@@ -45,11 +52,20 @@ public:
     }
 
 protected:
-    virtual void raw_number(std::string_view text) = 0;
+    void raw_number(std::string_view text) {
+        separate();
+        m_text += text;
+    }
+    // Both formats separate cells with a comma; begin_row resets m_first.
+    void separate() {
+        if (!m_first) m_text += ',';
+        m_first = false;
+    }
     void maybe_flush() {
         if (m_text.size() >= k_flush_bytes) flush();
     }
     std::string m_text;
+    bool m_first = true;
 
 private:
     static constexpr std::size_t k_flush_bytes = 1 << 20;
@@ -63,15 +79,6 @@ public:
     void end_row() override {
         m_text += '\n';
         maybe_flush();
-    }
-    void integer(std::uint64_t value) override {
-        separate();
-        m_text += std::to_string(value);
-    }
-    void number(double value) override {
-        char buffer[40];
-        const int n = std::snprintf(buffer, sizeof buffer, "%.6f", value);
-        raw_number(std::string_view(buffer, static_cast<std::size_t>(n)));
     }
     void text(std::string_view value) override {
         separate();
@@ -92,19 +99,6 @@ public:
             m_text += std::to_string(sacks[i].left) + '-' + std::to_string(sacks[i].right);
         }
     }
-
-protected:
-    void raw_number(std::string_view text) override {
-        separate();
-        m_text += text;
-    }
-
-private:
-    void separate() {
-        if (!m_first) m_text += ',';
-        m_first = false;
-    }
-    bool m_first = true;
 };
 
 class JsonSink final : public RowSink {
@@ -118,15 +112,6 @@ public:
     void end_row() override {
         m_text += ']';
         maybe_flush();
-    }
-    void integer(std::uint64_t value) override {
-        separate();
-        m_text += std::to_string(value);
-    }
-    void number(double value) override {
-        char buffer[40];
-        const int n = std::snprintf(buffer, sizeof buffer, "%.6f", value);
-        raw_number(std::string_view(buffer, static_cast<std::size_t>(n)));
     }
     void text(std::string_view value) override {
         separate();
@@ -156,23 +141,12 @@ public:
     }
     void append(std::string_view text) { m_text += text; }
 
-protected:
-    void raw_number(std::string_view text) override {
-        separate();
-        m_text += text;
-    }
-
 private:
-    void separate() {
-        if (!m_first) m_text += ',';
-        m_first = false;
-    }
     void quoted(std::string_view value) {
         m_text += '"';
         m_text += value;  // tcpvet's own words and flag letters: nothing to escape
         m_text += '"';
     }
-    bool m_first = true;
     std::uint64_t m_rows = 0;
 };
 

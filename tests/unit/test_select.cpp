@@ -8,31 +8,23 @@
 #include "tcpvet/select/evaluator.hpp"
 #include "tcpvet/select/expression.hpp"
 #include "tcpvet/select/value_parsers.hpp"
+#include "test_decode_support.hpp"
 
 using namespace tcpvet;
 using namespace tcpvet::select;
+using tcpvet::test_support::ipv4;
 
 namespace {
 
 constexpr std::int64_t k_start = 1'000'000'000'000'000'000LL;  // capture start, ns
-
-IpAddress v4(std::uint8_t a, std::uint8_t b, std::uint8_t c, std::uint8_t d) {
-    IpAddress address;
-    address.family = 4;
-    address.bytes[0] = a;
-    address.bytes[1] = b;
-    address.bytes[2] = c;
-    address.bytes[3] = d;
-    return address;
-}
 
 // Stream 5, 10.0.0.1:40000 -> 192.0.2.10:443, SF, complete / graceful, one retransmission,
 // from 2 s to 5 s after the capture start, 3000 bytes in 12 packets.
 ConversationFacts sample() {
     ConversationFacts f;
     f.stream = 5;
-    f.originator = flow::Endpoint{v4(10, 0, 0, 1), 40000};
-    f.responder = flow::Endpoint{v4(192, 0, 2, 10), 443};
+    f.originator = flow::Endpoint{ipv4(10, 0, 0, 1), 40000};
+    f.responder = flow::Endpoint{ipv4(192, 0, 2, 10), 443};
     f.conn_state = 2;  // SF
     f.handshake = analysis::HandshakeVerdict::complete;
     f.teardown = analysis::TeardownVerdict::graceful_four_way;
@@ -57,7 +49,7 @@ decode::Encapsulation mpls_then_vxlan() {
     decode::Encapsulation layers;
     layers.depth = 2;
     layers.layers[0] = decode::TunnelLayer{decode::TunnelKind::mpls, true, 16, {}, {}};
-    layers.layers[1] = decode::TunnelLayer{decode::TunnelKind::vxlan, true, 4711, v4(10, 1, 0, 1), v4(10, 1, 0, 2)};
+    layers.layers[1] = decode::TunnelLayer{decode::TunnelKind::vxlan, true, 4711, ipv4(10, 1, 0, 1), ipv4(10, 1, 0, 2)};
     return layers;
 }
 
@@ -215,13 +207,13 @@ TEST_CASE("select: anomaly membership by stream sample, then by endpoint and tim
     listed.note_stream(5);
     anomaly::Anomaly flood;
     flood.kind = anomaly::AnomalyKind::syn_flood;
-    flood.endpoints = {flow::Endpoint{v4(192, 0, 2, 10), 443}};
+    flood.endpoints = {flow::Endpoint{ipv4(192, 0, 2, 10), 443}};
     flood.first_ns = k_start;
     flood.last_ns = k_start + 3'000'000'000;
     for (std::uint32_t s = 100; s < 120; ++s) flood.note_stream(s);  // sample cut at 10
     anomaly::Anomaly elsewhere = flood;
     elsewhere.kind = anomaly::AnomalyKind::port_scan;
-    elsewhere.endpoints = {flow::Endpoint{v4(192, 0, 2, 99), 0}};
+    elsewhere.endpoints = {flow::Endpoint{ipv4(192, 0, 2, 99), 0}};
     const std::vector<anomaly::Anomaly> all = {listed, flood, elsewhere};
     const AnomalyIndex index(all);
     const std::uint32_t kinds = index.kinds_of(sample());
