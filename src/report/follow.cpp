@@ -12,13 +12,12 @@
 
 #include "tcpvet/flow/conversation.hpp"
 #include "tcpvet/report/format.hpp"
+#include "tcpvet/report/side_name.hpp"
 
 namespace tcpvet::report {
 namespace {
 
 constexpr const char* k_rule = "===================================================================\n";
-
-const char* side_name(unsigned side) noexcept { return side == 0 ? "client" : "server"; }
 
 // Wireshark's Follow Stream "ASCII": printable characters and newlines as they are, the rest '.'.
 char ascii_of(std::byte b) noexcept {

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "tcpvet/report/format.hpp"
+#include "tcpvet/report/side_name.hpp"
 
 namespace tcpvet::report {
 
@@ -146,7 +147,7 @@ std::string GraphSeries::title() const {
     static constexpr std::string_view k_kind_titles[] = {"time-sequence", "throughput", "round-trip time", "window"};
     const std::string& from = side == 0 ? client : server;
     const std::string& to = side == 0 ? server : client;
-    return "stream " + std::to_string(stream) + ": " + from + " -> " + to + " (" + (side == 0 ? "client" : "server") +
+    return "stream " + std::to_string(stream) + ": " + from + " -> " + to + " (" + std::string(side_name(side)) +
            " data), " + std::string(k_kind_titles[static_cast<std::size_t>(kind)]);
 }
 

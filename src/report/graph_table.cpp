@@ -8,6 +8,7 @@
 
 #include "tcpvet/report/format.hpp"
 #include "tcpvet/report/json_report.hpp"
+#include "tcpvet/report/side_name.hpp"
 
 namespace tcpvet::report {
 namespace {
@@ -175,12 +176,10 @@ Columns columns_of(GraphKind kind) {
     return {k_sequence_columns, 0};
 }
 
-std::string_view side_word(unsigned side) noexcept { return side == 0 ? "client" : "server"; }
-
 void common_cells(RowSink& sink, const GraphSeries& series, const GraphSegment& s) {
     sink.integer(s.frame);
     sink.seconds(s.ts_ns - series.origin_ns);
-    sink.text(side_word(s.side));
+    sink.text(side_name(s.side));
     // "SYN|ACK": the formatter's commas would split a CSV cell.
     char flags[k_flags_text_max];
     char* const end = write_flags(flags, s.flags);
@@ -305,7 +304,7 @@ void write_graph_json(std::ostream& out, const GraphSeries& series) {
     JsonSink sink(out);
     std::string head = "{\"schema_version\":\"" + std::string(k_schema_version) + "\",\"kind\":\"" +
                        std::string(name(series.kind)) + "\",\"stream\":" + std::to_string(series.stream) +
-                       ",\"direction\":\"" + std::string(side_word(series.side)) +
+                       ",\"direction\":\"" + std::string(side_name(series.side)) +
                        "\",\"title\":" + json_string(series.title()) + ",\"client\":" + json_string(series.client) +
                        ",\"server\":" + json_string(series.server) + ",\"origin_time\":";
     char origin[48];

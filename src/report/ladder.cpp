@@ -10,13 +10,12 @@
 #include "tcpvet/analysis/verdicts.hpp"
 #include "tcpvet/flow/tcp_state.hpp"
 #include "tcpvet/report/format.hpp"
+#include "tcpvet/report/side_name.hpp"
 #include "tcpvet/seq.hpp"
 
 namespace tcpvet::report {
 
 namespace {
-
-std::string_view side_name(unsigned side) noexcept { return side == 0 ? "client" : "server"; }
 
 bool has_flag(const LadderRow& row, std::uint16_t flag) noexcept { return (row.flags & flag) != 0; }
 

@@ -5,6 +5,7 @@
 #include "tcpvet/analysis/segment_history.hpp"
 #include "tcpvet/packet.hpp"
 #include "tcpvet/report/ladder.hpp"
+#include "tcpvet/report/side_name.hpp"
 #include "tcpvet/seq.hpp"
 
 namespace tcpvet::report {
@@ -15,8 +16,6 @@ namespace {
 // Facts the explanations are derived from: only the rows before the one explained, never the tracker.
 
 bool has_flag(const LadderRow& row, std::uint16_t flag) noexcept { return (row.flags & flag) != 0; }
-
-std::string_view side_name(unsigned side) noexcept { return side == 0 ? "client" : "server"; }
 
 // Raw -> displayed numbers. The relative base of a side is what the rows say (seq - rel_seq, as the
 // sequence analyzer numbered it, Wireshark-style), so explanations match the arrows exactly.
